@@ -1,0 +1,1 @@
+"""Importers: readers that yield validated rows, and one loader that writes them."""

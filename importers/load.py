@@ -1,0 +1,186 @@
+"""The one loader: writes validated rows of one source, as an upsert on (source, id).
+
+Readers never touch the database; this is the only writer.  It runs inside the
+caller's session and transaction, so a failure anywhere leaves the database as
+it was once the caller rolls back (``locator.db.session_scope`` does).
+Loading the same rows again changes nothing and reports them as unchanged.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Iterable
+
+from sqlalchemy import bindparam, delete, func, insert, select, update
+from sqlalchemy.orm import Session
+
+from locator.models import Offer, Place, Source, utcnow
+
+from .rows import PlaceRow, RowRejected, SourceInfo
+
+PLACES = Place.__table__
+OFFERS = Offer.__table__
+SOURCES = Source.__table__
+BATCH = 5_000
+
+
+@dataclass
+class LoadSummary:
+    source: str
+    inserted: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    removed: int = 0
+
+    def lines(self) -> list[str]:
+        return [
+            f"{self.source}: {self.inserted} inserted, {self.updated} updated, "
+            f"{self.unchanged} unchanged, {self.removed} removed"
+        ]
+
+
+def upsert_source(session: Session, info: SourceInfo, when: dt.datetime | None = None) -> int:
+    """The id of the source named ``info.name``, created or brought up to date."""
+    values = {
+        "title": info.title,
+        "licence": info.licence,
+        "attribution": info.attribution,
+        "url": info.url,
+        "illustrative": info.illustrative,
+        "description": info.description,
+        "imported_at": when or utcnow(),
+    }
+    existing = session.execute(select(SOURCES.c.id).where(SOURCES.c.name == info.name)).scalar()
+    if existing is None:
+        return session.execute(insert(SOURCES).values(name=info.name, **values).returning(SOURCES.c.id)).scalar_one()
+    session.execute(update(SOURCES).where(SOURCES.c.id == existing).values(**values))
+    return existing
+
+
+def _state(row: PlaceRow) -> tuple:
+    offers = tuple(sorted((o.service, o.fee_eur, o.condition or "", o.note or "") for o in row.offers))
+    return (row.kind, row.name, row.brand, row.address, row.municipality, row.opening_hours,
+            round(row.lon, 9), round(row.lat, 9), offers)
+
+
+def _existing(session: Session, source_id: int) -> dict[str, tuple[int, tuple]]:
+    offers: dict[int, list] = {}
+    q = (
+        select(OFFERS.c.place_id, OFFERS.c.service, OFFERS.c.fee_eur, OFFERS.c.condition, OFFERS.c.note)
+        .join(PLACES, PLACES.c.id == OFFERS.c.place_id)
+        .where(PLACES.c.source_id == source_id)
+    )
+    for r in session.execute(q):
+        offers.setdefault(r.place_id, []).append((r.service, r.fee_eur, r.condition or "", r.note or ""))
+    out = {}
+    q = select(
+        PLACES.c.id, PLACES.c.source_ref, PLACES.c.kind, PLACES.c.name, PLACES.c.brand,
+        PLACES.c.address, PLACES.c.municipality, PLACES.c.opening_hours,
+        func.ST_X(PLACES.c.geom).label("lon"), func.ST_Y(PLACES.c.geom).label("lat"),
+    ).where(PLACES.c.source_id == source_id)
+    for r in session.execute(q):
+        state = (r.kind, r.name, r.brand, r.address, r.municipality, r.opening_hours,
+                 round(r.lon, 9), round(r.lat, 9), tuple(sorted(offers.get(r.id, []))))
+        out[r.source_ref] = (r.id, state)
+    return out
+
+
+def _place_values(row: PlaceRow, source_id: int, now: dt.datetime) -> dict:
+    return {
+        "kind": row.kind, "name": row.name, "brand": row.brand, "address": row.address,
+        "municipality": row.municipality, "opening_hours": row.opening_hours,
+        "source_id": source_id, "source_ref": row.source_ref, "updated_at": now,
+        "wkt": f"POINT({row.lon!r} {row.lat!r})",
+    }
+
+
+_INSERT_PLACE = insert(PLACES).values(
+    {c: bindparam(c) for c in ("kind", "name", "brand", "address", "municipality", "opening_hours",
+                               "source_id", "source_ref", "updated_at")}
+    | {"geom": func.ST_GeomFromText(bindparam("wkt"), 4326)}
+)
+_UPDATE_PLACE = (
+    update(PLACES)
+    .where(PLACES.c.id == bindparam("place_id"))
+    .values(
+        {c: bindparam(c) for c in ("kind", "name", "brand", "address", "municipality", "opening_hours",
+                                   "updated_at")}
+        | {"geom": func.ST_GeomFromText(bindparam("wkt"), 4326)}
+    )
+)
+
+
+def _chunks(items: list, size: int = BATCH):
+    for i in range(0, len(items), size):
+        yield items[i : i + size]
+
+
+def load(
+    session: Session,
+    rows: Iterable[PlaceRow],
+    source: SourceInfo,
+    *,
+    replace_source: bool = False,
+) -> LoadSummary:
+    """Upsert ``rows`` as the places of ``source``.
+
+    With ``replace_source`` the source's places that are not in ``rows`` are
+    deleted.  Raises RowRejected when two rows share a ``source_ref``.
+    """
+    now = utcnow()
+    source_id = upsert_source(session, source, now)
+    existing = _existing(session, source_id)
+    summary = LoadSummary(source.name)
+    seen: set[str] = set()
+    inserts: list[PlaceRow] = []
+    updates: list[tuple[int, PlaceRow]] = []
+    for row in rows:
+        if row.source_ref in seen:
+            raise RowRejected(f"duplicate id {row.source_ref!r} in source {source.name!r}")
+        seen.add(row.source_ref)
+        old = existing.get(row.source_ref)
+        if old is None:
+            inserts.append(row)
+        elif old[1] != _state(row):
+            updates.append((old[0], row))
+        else:
+            summary.unchanged += 1
+
+    for chunk in _chunks(inserts):
+        session.execute(_INSERT_PLACE, [_place_values(r, source_id, now) for r in chunk])
+    if inserts:
+        ids = {
+            ref: pid
+            for ref, pid in session.execute(
+                select(PLACES.c.source_ref, PLACES.c.id).where(PLACES.c.source_id == source_id)
+            )
+        }
+    else:
+        ids = {}
+    for chunk in _chunks(updates):
+        session.execute(
+            _UPDATE_PLACE,
+            [{**_place_values(r, source_id, now), "place_id": pid} for pid, r in chunk],
+        )
+        session.execute(delete(OFFERS).where(OFFERS.c.place_id.in_([pid for pid, _ in chunk])))
+    offers = [
+        {"place_id": ids[r.source_ref], "service": o.service, "fee_eur": o.fee_eur,
+         "condition": o.condition, "note": o.note}
+        for r in inserts for o in r.offers
+    ] + [
+        {"place_id": pid, "service": o.service, "fee_eur": o.fee_eur,
+         "condition": o.condition, "note": o.note}
+        for pid, r in updates for o in r.offers
+    ]
+    for chunk in _chunks(offers):
+        session.execute(insert(OFFERS), chunk)
+    summary.inserted, summary.updated = len(inserts), len(updates)
+    if replace_source:
+        gone = [pid for ref, (pid, _) in existing.items() if ref not in seen]
+        for chunk in _chunks(gone):
+            session.execute(delete(OFFERS).where(OFFERS.c.place_id.in_(chunk)))
+            session.execute(delete(PLACES).where(PLACES.c.id.in_(chunk)))
+        summary.removed = len(gone)
+    session.flush()
+    return summary

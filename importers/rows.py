@@ -1,0 +1,93 @@
+"""The rows readers yield and the loader writes: plain, validated values."""
+
+from __future__ import annotations
+
+import math
+import unicodedata
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+
+from locator.fees import InvalidCondition, canonical_condition
+from locator.vocabulary import KINDS, SERVICES
+
+
+class RowRejected(ValueError):
+    """A row that cannot be loaded; ``str()`` is the reason a person can act on."""
+
+
+def nfc(text: str | None) -> str | None:
+    if text is None:
+        return None
+    text = " ".join(unicodedata.normalize("NFC", text).split())
+    return text or None
+
+
+@dataclass(frozen=True)
+class SourceInfo:
+    name: str
+    title: str
+    licence: str
+    attribution: str
+    url: str | None = None
+    illustrative: bool = False
+    description: str | None = None
+
+
+@dataclass(frozen=True)
+class OfferRow:
+    service: str
+    fee_eur: Decimal
+    condition: str | None = None
+    note: str | None = None
+
+    @classmethod
+    def make(cls, service: str, fee_eur, condition: str | None = None, note: str | None = None) -> "OfferRow":
+        """Validate and normalise; raises RowRejected with the reason."""
+        if service not in SERVICES:
+            raise RowRejected(f"unknown service {service!r}; expected one of: {', '.join(SERVICES)}")
+        try:
+            fee = Decimal(str(fee_eur).strip().replace(",", "."))
+        except InvalidOperation:
+            raise RowRejected(f"fee {fee_eur!r} is not a number") from None
+        if not fee.is_finite():
+            raise RowRejected(f"fee {fee_eur!r} is not a number")
+        if fee < 0:
+            raise RowRejected(f"fee {fee_eur!r} is negative")
+        try:
+            cond = canonical_condition(condition)
+        except InvalidCondition as exc:
+            raise RowRejected(str(exc)) from None
+        return cls(service, fee.quantize(Decimal("0.01")), cond, nfc(note))
+
+
+@dataclass(frozen=True)
+class PlaceRow:
+    source_ref: str
+    kind: str
+    name: str
+    lat: float
+    lon: float
+    brand: str | None = None
+    address: str | None = None
+    municipality: str | None = None
+    opening_hours: str | None = None
+    offers: tuple[OfferRow, ...] = field(default=())
+
+    @classmethod
+    def make(cls, *, source_ref, kind, name, lat, lon, **optional) -> "PlaceRow":
+        """Validate and normalise (NFC, trimmed); raises RowRejected with the reason."""
+        if kind not in KINDS:
+            raise RowRejected(f"unknown kind {kind!r}; expected one of: {', '.join(KINDS)}")
+        name = nfc(name)
+        if not name:
+            raise RowRejected("name is empty")
+        ref = nfc(str(source_ref)) if source_ref is not None else None
+        if not ref:
+            raise RowRejected("source_ref (the id in the source) is empty")
+        for label, value, bound in (("lat", lat, 90), ("lon", lon, 180)):
+            if not isinstance(value, (int, float)) or not math.isfinite(value):
+                raise RowRejected(f"{label} {value!r} is not a number")
+            if not -bound <= value <= bound:
+                raise RowRejected(f"{label} {value} is out of range (-{bound}..{bound})")
+        text = {k: nfc(optional.get(k)) for k in ("brand", "address", "municipality", "opening_hours")}
+        return cls(ref, kind, name, float(lat), float(lon), offers=tuple(optional.get("offers", ())), **text)

@@ -1,0 +1,83 @@
+"""``flask --app locator ...`` commands: a thin layer over db, migrate and demo."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+from flask import Flask, current_app
+
+from . import migrate
+from .config import SETTINGS
+from .db import get_engine
+
+
+def app_engine():
+    return get_engine(
+        current_app.config["DATABASE_URL"], current_app.config["SPATIALITE_LIBRARY_PATH"]
+    )
+
+
+@click.command("init-db")
+def init_db_command() -> None:
+    """Create or upgrade the database schema (alembic migrations to head).
+
+    Safe to run again: an up-to-date database is left as it is.
+    """
+    engine = app_engine()
+    before = migrate.current_revision(engine)
+    migrate.upgrade(engine)
+    after = migrate.current_revision(engine)
+    where = engine.url.render_as_string(hide_password=True)
+    if before == after:
+        click.echo(f"Database {where} is up to date (revision {after}).")
+    else:
+        click.echo(f"Database {where} migrated from {before or 'empty'} to {after}.")
+
+
+@click.command("check-db")
+def check_db_command() -> None:
+    """Say whether the database is usable, and how to fix it if not."""
+    engine = app_engine()
+    problems = migrate.problems(engine)
+    where = engine.url.render_as_string(hide_password=True)
+    if problems:
+        click.echo(f"Database {where} is not ready:", err=True)
+        for p in problems:
+            click.echo(f"- {p}", err=True)
+        sys.exit(1)
+    from .db import ping
+
+    versions = ", ".join(f"{k} {v}" for k, v in ping(engine).items())
+    click.echo(f"Database {where} is ready ({versions}; revision {migrate.head_revision()}).")
+
+
+@click.command("load-demo")
+@click.option("--replace", is_flag=True, help="Delete the demo sources' places first.")
+def load_demo_command(replace: bool) -> None:
+    """Load the demo data set from data/demo (idempotent: a second run changes nothing)."""
+    from .demo import load_demo
+    from .db import session_scope
+
+    engine = app_engine()
+    if migrate.problems(engine):
+        migrate.upgrade(engine)
+    with session_scope(engine) as session:
+        summary = load_demo(session, replace=replace)
+    for line in summary.lines():
+        click.echo(line)
+
+
+@click.command("settings")
+def settings_command() -> None:
+    """Print every setting with its current value, default and help."""
+    for s in SETTINGS:
+        value = current_app.config.get(s.name)
+        if s.name == "SECRET_KEY":
+            value = "(set)" if value else "(random)"
+        click.echo(f"{s.name} = {value!r}\n    {s.help} (default: {s.default!r})")
+
+
+def init_app(app: Flask) -> None:
+    for command in (init_db_command, check_db_command, load_demo_command, settings_command):
+        app.cli.add_command(command)

@@ -1,0 +1,99 @@
+"""Every setting locator reads, declared once with its default and help.
+
+``create_app`` takes its defaults from :data:`SETTINGS`, then ``LOCATOR_<NAME>``
+environment variables, then the mapping a caller (a test) passes.  ``flask --app
+locator settings`` prints this table and ``tests/test_docs.py`` checks that the
+README documents each one.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable, Mapping
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+@dataclass(frozen=True)
+class Setting:
+    name: str
+    default: Any
+    help: str
+    parse: Callable[[str], Any] = str
+
+
+def _default_database_url() -> str:
+    return f"sqlite+pysqlite:///{PROJECT_ROOT / 'instance' / 'locator.sqlite'}"
+
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting(
+        "DATABASE_URL",
+        None,  # computed: instance/locator.sqlite in the project folder
+        "SQLAlchemy URL. sqlite+pysqlite:///PATH means SpatiaLite (a file, no "
+        "server; the default is instance/locator.sqlite), postgresql+psycopg://"
+        "USER@HOST:PORT/DB means PostGIS.",
+    ),
+    Setting(
+        "MAX_RESULTS",
+        50,
+        "Largest k a caller may ask for in one nearest-place query.",
+        int,
+    ),
+    Setting(
+        "DEFAULT_RESULTS",
+        5,
+        "k when the caller gives none.",
+        int,
+    ),
+    Setting(
+        "SPATIALITE_LIBRARY_PATH",
+        "mod_spatialite",
+        "Name or path of the SpatiaLite extension that SQLite loads "
+        "(Debian package libsqlite3-mod-spatialite).",
+    ),
+    Setting(
+        "SERVICE_AREA_BUFFER_M",
+        25_000.0,
+        "How far outside the Latvian border (metres) a query point may lie "
+        "before the API refuses it as far outside Latvia.",
+        float,
+    ),
+    Setting(
+        "SECRET_KEY",
+        None,
+        "Flask secret for sessions and CSRF. Random per process when unset "
+        "(set it for gunicorn with several workers).",
+    ),
+)
+
+SETTINGS_BY_NAME = {s.name: s for s in SETTINGS}
+
+
+def load_settings(
+    overrides: Mapping[str, Any] | None = None,
+    environ: Mapping[str, str] | None = None,
+) -> dict[str, Any]:
+    """Defaults, then ``LOCATOR_*`` environment variables, then ``overrides``.
+
+    Raises ``ValueError`` naming the variable when an environment value does not
+    parse (``LOCATOR_MAX_RESULTS=ten``).
+    """
+    environ = os.environ if environ is None else environ
+    values: dict[str, Any] = {}
+    for s in SETTINGS:
+        value = s.default
+        raw = environ.get(f"LOCATOR_{s.name}")
+        if raw is not None and raw != "":
+            try:
+                value = s.parse(raw)
+            except ValueError as exc:
+                raise ValueError(f"LOCATOR_{s.name}={raw!r}: {exc}") from None
+        values[s.name] = value
+    for name, value in (overrides or {}).items():
+        values[name] = value
+    if not values.get("DATABASE_URL"):
+        values["DATABASE_URL"] = _default_database_url()
+    return values

@@ -1,0 +1,122 @@
+"""The one rule for what a customer pays, and so for "commission-free".
+
+A place may carry several offers for one service.  An offer *applies* to a
+customer when it has no condition or the customer meets its condition; the
+customer pays the lowest fee among the offers that apply; the place is
+commission-free for that customer when that fee is 0.  A place with no
+applicable offer does not offer the service to that customer at all.
+
+Conditions are short codes, ``key=value``.  The only key today is
+``salary_card``: ``salary_card=Swedbank`` means "free only with a salary card
+of Swedbank".  They are stored in canonical form (:func:`canonical_condition`)
+so the database compares them with plain equality on both engines (SQLite's
+``lower()`` folds ASCII only).
+
+The same rule is given twice, once for Python objects (:func:`effective_fee`)
+and once as SQL (:func:`applicable_offer`, :func:`effective_fee_sql`); the tests
+check that the two agree.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Iterable
+
+from sqlalchemy import ColumnElement, FromClause, ScalarSelect, String, bindparam, func, or_, select
+
+CONDITION_KEYS = ("salary_card",)
+ZERO = Decimal("0")
+
+
+class InvalidCondition(ValueError):
+    """A condition code that is not ``key=value`` with a known key."""
+
+
+def _fold(value: str) -> str:
+    return " ".join(unicodedata.normalize("NFC", value).casefold().split())
+
+
+def canonical_condition(text: str | None) -> str | None:
+    """``"Salary_Card = SwedBank "`` -> ``"salary_card=swedbank"``; empty -> None.
+
+    Raises InvalidCondition for anything else than ``key=value`` with a key of
+    :data:`CONDITION_KEYS`.
+    """
+    if text is None or not text.strip():
+        return None
+    key, sep, value = text.partition("=")
+    key, value = _fold(key), _fold(value)
+    if not sep or not value or key not in CONDITION_KEYS:
+        raise InvalidCondition(
+            f"condition {text!r} is not one of: "
+            + ", ".join(f"{k}=<bank>" for k in CONDITION_KEYS)
+        )
+    return f"{key}={value}"
+
+
+@dataclass(frozen=True)
+class Customer:
+    """What we know of the customer that can change a fee (never personal data)."""
+
+    salary_card: str | None = None
+
+    def conditions_met(self) -> tuple[str, ...]:
+        """Canonical codes of the conditions this customer meets."""
+        if self.salary_card and self.salary_card.strip():
+            return (f"salary_card={_fold(self.salary_card)}",)
+        return ()
+
+
+ANYONE = Customer()
+
+
+def applies(condition: str | None, customer: Customer) -> bool:
+    return condition is None or condition in customer.conditions_met()
+
+
+def effective_fee(
+    offers: Iterable[tuple[Decimal, str | None]], customer: Customer = ANYONE
+) -> Decimal | None:
+    """The fee this customer pays given ``(fee_eur, condition)`` offers, or None."""
+    fees = [fee for fee, condition in offers if applies(condition, customer)]
+    return min(fees) if fees else None
+
+
+def is_commission_free(fee: Decimal | None) -> bool:
+    """True when the customer pays nothing: the fee is known and zero."""
+    return fee is not None and fee == ZERO
+
+
+# --- the same rule in SQL -------------------------------------------------
+
+
+def applicable_offer(offers: FromClause) -> ColumnElement[bool]:
+    """SQL: the offer applies given the bound list ``:conditions`` the customer meets."""
+    return or_(
+        offers.c.condition.is_(None),
+        offers.c.condition.in_(bindparam("conditions", expanding=True, type_=String)),
+    )
+
+
+def effective_fee_sql(offers: FromClause, place_id: ColumnElement) -> ScalarSelect:
+    """SQL: the lowest applicable fee for service ``:service`` at ``place_id`` (NULL if none)."""
+    return (
+        select(func.min(offers.c.fee_eur))
+        .where(
+            offers.c.place_id == place_id,
+            offers.c.service == bindparam("service", type_=String),
+            applicable_offer(offers),
+        )
+        .scalar_subquery()
+    )
+
+
+def sql_params(customer: Customer) -> dict[str, list[str]]:
+    return {"conditions": list(customer.conditions_met())}
+
+
+def commission_free_sql(fee: ColumnElement) -> ColumnElement[bool]:
+    """SQL: the effective fee is zero (the SQL form of :func:`is_commission_free`)."""
+    return fee == 0

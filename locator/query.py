@@ -1,0 +1,357 @@
+"""The query core: nearest places for a service, exact on the WGS84 ellipsoid.
+
+No Flask here: the web layer, the benchmarks, the maps and the tests call these
+functions with a SQLAlchemy ``Session`` and get plain dataclasses back.
+
+How the nearest search stays exact and indexed on both engines
+--------------------------------------------------------------
+Ordering by planar lon/lat distance gives the wrong top-k for most queries in
+Latvia (a degree of longitude is 0.545 of a degree of latitude there).  So each
+round asks the spatial index for the places in a lon/lat box that provably
+contains the geodesic circle of radius ``r`` (:func:`locator.spatial.bbox_around`),
+computes the ellipsoidal distance of those candidates in SQL, and keeps the k
+closest.  If k of them lie within ``r``, no place outside the box can beat them
+and the answer is exact.  Otherwise the next round widens ``r``: to the k-th
+distance found (which then settles it), or by a factor estimated from how many
+were found.  The first ``r`` comes from the radius that settled recent queries
+with the same filters, so a typical query takes one round.
+"""
+
+from __future__ import annotations
+
+import math
+import threading
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Iterable, Sequence
+
+from sqlalchemy import ColumnElement, Float, Integer, Select, String, bindparam, func, select
+from sqlalchemy.orm import Session
+
+from . import fees
+from .errors import InvalidQuery, UnknownPlace
+from .fees import ANYONE, Customer
+from .models import ClosedCentre, Offer, Place
+from .spatial import Backend, backend_for, bbox_around
+from .vocabulary import KINDS, SERVICES
+
+PLACES = Place.__table__
+OFFERS = Offer.__table__
+CENTRES = ClosedCentre.__table__
+
+FIRST_RADIUS_M = 3_000.0
+# Past this radius the box covers all of Latvia and its neighbours from any
+# origin the API accepts: the search has seen every candidate.
+LAST_RADIUS_M = 2_500_000.0
+
+
+@dataclass(frozen=True)
+class PlaceSummary:
+    id: int
+    kind: str
+    name: str
+    brand: str | None
+    address: str | None
+    municipality: str | None
+    lat: float
+    lon: float
+    opening_hours: str | None
+
+
+@dataclass(frozen=True)
+class Match:
+    """A place that offers the service, what this customer pays there, how far it is.
+
+    ``distance_m`` is geodesic, in metres on the WGS84 ellipsoid.
+    """
+
+    place: PlaceSummary
+    distance_m: float
+    fee_eur: Decimal
+    commission_free: bool
+
+
+@dataclass(frozen=True)
+class NearestQuery:
+    """What to look for, validated on construction (raises InvalidQuery with ``param``)."""
+
+    lat: float
+    lon: float
+    service: str = "bill_payment"
+    kinds: tuple[str, ...] | None = None
+    commission_free: bool = False
+    customer: Customer = ANYONE
+    max_distance_m: float | None = None
+    k: int = 5
+
+    def __post_init__(self) -> None:
+        for name, value, bound in (("lat", self.lat, 90), ("lon", self.lon, 180)):
+            if not isinstance(value, (int, float)) or not math.isfinite(value):
+                raise InvalidQuery(f"{name} must be a number", param=name)
+            if not -bound <= value <= bound:
+                raise InvalidQuery(f"{name} must be between -{bound} and {bound}", param=name)
+        if self.service not in SERVICES:
+            raise InvalidQuery(
+                f"unknown service {self.service!r}; expected one of: {', '.join(SERVICES)}",
+                param="service",
+            )
+        if self.kinds is not None:
+            unknown = [k for k in self.kinds if k not in KINDS]
+            if unknown or not self.kinds:
+                raise InvalidQuery(
+                    f"unknown kind {(unknown or [''])[0]!r}; expected one of: {', '.join(KINDS)}",
+                    param="kind",
+                )
+        if not isinstance(self.k, int) or self.k < 1:
+            raise InvalidQuery("k must be a whole number of at least 1", param="k")
+        if self.max_distance_m is not None and not (
+            math.isfinite(self.max_distance_m) and self.max_distance_m > 0
+        ):
+            raise InvalidQuery("max_distance_m must be a positive number of metres", param="max_distance_m")
+
+    def shape(self) -> tuple:
+        """What decides the SQL text (not the bound values)."""
+        return (self.kinds is not None, self.commission_free)
+
+
+@dataclass
+class SearchTrace:
+    """What one search did: rounds, radii and the SQL parameters (for benchmarks and tests)."""
+
+    radii_m: list[float] = field(default_factory=list)
+    params: list[dict] = field(default_factory=list)
+    sql: str = ""
+
+
+# --- statement building -----------------------------------------------------
+
+_statements: dict[tuple, Select] = {}
+_statements_lock = threading.Lock()
+
+
+def _nearest_statement(backend: Backend, shape: tuple) -> Select:
+    key = (backend.name, *shape)
+    stmt = _statements.get(key)
+    if stmt is not None:
+        return stmt
+    with_kinds, commission_free_only = shape
+    lon, lat = bindparam("lon", type_=Float), bindparam("lat", type_=Float)
+    fee = fees.effective_fee_sql(OFFERS, PLACES.c.id)
+    distance = backend.distance_m(PLACES.c.geom, lon, lat)
+    conditions: list[ColumnElement[bool]] = [backend.in_box(PLACES, PLACES.c.geom)]
+    if with_kinds:
+        conditions.append(PLACES.c.kind.in_(bindparam("kinds", expanding=True, type_=String)))
+    conditions.append(fees.commission_free_sql(fee) if commission_free_only else fee.is_not(None))
+    stmt = (
+        select(
+            PLACES.c.id,
+            PLACES.c.kind,
+            PLACES.c.name,
+            PLACES.c.brand,
+            PLACES.c.address,
+            PLACES.c.municipality,
+            func.ST_Y(PLACES.c.geom).label("lat"),
+            func.ST_X(PLACES.c.geom).label("lon"),
+            PLACES.c.opening_hours,
+            fee.label("fee_eur"),
+            distance.label("distance_m"),
+        )
+        .where(*conditions)
+        .order_by("distance_m", PLACES.c.id)
+        .limit(bindparam("k", type_=Integer))
+    )
+    with _statements_lock:
+        _statements[key] = stmt
+    return stmt
+
+
+# Radius that settled recent searches, per (engine, filters): a hint, never a limit.
+_radius_hints: dict[tuple, float] = {}
+
+
+def _next_radius(radius: float, found: int, k: int, kth_distance: float | None) -> float:
+    if kth_distance is not None:  # k found but the k-th lies outside the circle
+        return max(kth_distance * (1 + 1e-9), radius * 1.01)
+    # Found `found` < k in area pi r^2: aim for about 2k with uniform density.
+    factor = math.sqrt(2 * k / found) if found else 4.0
+    return radius * min(max(factor, 1.5), 8.0)
+
+
+def nearest(session: Session, query: NearestQuery, trace: SearchTrace | None = None) -> list[Match]:
+    """The ``query.k`` places nearest to (lat, lon) that offer ``query.service``.
+
+    Ordered by geodesic distance (ties by place id); only places within
+    ``max_distance_m`` when it is given; with ``commission_free`` only those
+    where the customer pays nothing.
+    """
+    conn = session.connection()
+    backend = backend_for(conn)
+    stmt = _nearest_statement(backend, query.shape())
+    params = {
+        "lat": float(query.lat),
+        "lon": float(query.lon),
+        "service": query.service,
+        "k": query.k,
+        **fees.sql_params(query.customer),
+    }
+    if query.kinds is not None:
+        params["kinds"] = list(query.kinds)
+    hint_key = (
+        backend.name, query.service, query.shape(), query.kinds, bool(params["conditions"]), query.k
+    )
+    radius = _radius_hints.get(hint_key, FIRST_RADIUS_M)
+    limit = min(query.max_distance_m or LAST_RADIUS_M, LAST_RADIUS_M)
+    radius = min(radius, limit)
+    if trace is not None:
+        trace.sql = str(stmt.compile(conn))
+    while True:
+        box = bbox_around(query.lat, query.lon, radius)
+        round_params = {
+            **params,
+            "min_lon": box.min_lon,
+            "min_lat": box.min_lat,
+            "max_lon": box.max_lon,
+            "max_lat": box.max_lat,
+        }
+        rows = conn.execute(stmt, round_params).all()
+        if trace is not None:
+            trace.radii_m.append(radius)
+            trace.params.append(round_params)
+        inside = [r for r in rows if r.distance_m <= radius]
+        if len(inside) == query.k or radius >= limit:
+            break
+        kth = rows[-1].distance_m if len(rows) == query.k else None
+        radius = min(_next_radius(radius, len(inside), query.k, kth), limit)
+    # Remember a radius a little above the one that settled it, decaying towards
+    # smaller ones so a single far-away query does not slow the next ones.
+    settled = inside[-1].distance_m * 1.25 if len(inside) == query.k else radius
+    if len(_radius_hints) > 1024:
+        _radius_hints.clear()
+    _radius_hints[hint_key] = max(500.0, min(settled, limit))
+    return [_match(r) for r in inside]
+
+
+def _match(row) -> Match:
+    fee = Decimal(row.fee_eur).quantize(Decimal("0.01"))
+    return Match(
+        place=PlaceSummary(
+            id=row.id,
+            kind=row.kind,
+            name=row.name,
+            brand=row.brand,
+            address=row.address,
+            municipality=row.municipality,
+            lat=row.lat,
+            lon=row.lon,
+            opening_hours=row.opening_hours,
+        ),
+        distance_m=float(row.distance_m),
+        fee_eur=fee,
+        commission_free=fees.is_commission_free(fee),
+    )
+
+
+# --- closed centres -----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CentreSummary:
+    id: int
+    slug: str
+    name: str
+    address: str
+    municipality: str | None
+    lat: float
+    lon: float
+    closed_on: str  # ISO date
+
+
+@dataclass(frozen=True)
+class CentreOptions:
+    centre: CentreSummary
+    matches: list[Match]
+
+
+def _centre_rows(session: Session, where=None) -> list[CentreSummary]:
+    stmt = select(
+        CENTRES.c.id,
+        CENTRES.c.slug,
+        CENTRES.c.name,
+        CENTRES.c.address,
+        CENTRES.c.municipality,
+        func.ST_Y(CENTRES.c.geom).label("lat"),
+        func.ST_X(CENTRES.c.geom).label("lon"),
+        CENTRES.c.closed_on,
+    ).order_by(CENTRES.c.closed_on, CENTRES.c.name)
+    if where is not None:
+        stmt = stmt.where(where)
+    return [
+        CentreSummary(
+            id=r.id,
+            slug=r.slug,
+            name=r.name,
+            address=r.address,
+            municipality=r.municipality,
+            lat=r.lat,
+            lon=r.lon,
+            closed_on=r.closed_on.isoformat(),
+        )
+        for r in session.execute(stmt)
+    ]
+
+
+def closed_centres(session: Session) -> list[CentreSummary]:
+    """Every closed centre, the earliest closure first."""
+    return _centre_rows(session)
+
+
+def closed_centre(session: Session, ident: int | str) -> CentreSummary:
+    """One closed centre by id or slug; raises UnknownPlace."""
+    where = CENTRES.c.id == ident if isinstance(ident, int) else CENTRES.c.slug == ident
+    rows = _centre_rows(session, where)
+    if not rows:
+        raise UnknownPlace(f"no closed centre {ident!r}", param="id")
+    return rows[0]
+
+
+def _at(query: NearestQuery, lat: float, lon: float) -> NearestQuery:
+    from dataclasses import replace
+
+    return replace(query, lat=lat, lon=lon)
+
+
+def nearest_to_centre(session: Session, centre: CentreSummary, query: NearestQuery) -> CentreOptions:
+    """``query`` asked at the centre's point instead of its own lat/lon."""
+    return CentreOptions(centre, nearest(session, _at(query, centre.lat, centre.lon)))
+
+
+def nearest_for_closed_centres(session: Session, query: NearestQuery) -> list[CentreOptions]:
+    """The batch form: for every closed centre, its nearest options for ``query``."""
+    return [nearest_to_centre(session, c, query) for c in closed_centres(session)]
+
+
+def explain_nearest(session: Session, query: NearestQuery) -> list[str]:
+    """The database's plan for one round of the nearest query.
+
+    Used by tests and ``bench/`` to show the spatial index answers the window
+    (R*Tree on SpatiaLite, GiST on PostGIS) rather than a scan of all places.
+    """
+    conn = session.connection()
+    backend = backend_for(conn)
+    box = bbox_around(query.lat, query.lon, FIRST_RADIUS_M)
+    params = {
+        "lat": query.lat,
+        "lon": query.lon,
+        "service": query.service,
+        "k": query.k,
+        "min_lon": box.min_lon,
+        "min_lat": box.min_lat,
+        "max_lon": box.max_lon,
+        "max_lat": box.max_lat,
+        **fees.sql_params(query.customer),
+    }
+    if query.kinds is not None:
+        params["kinds"] = list(query.kinds)
+    stmt = _nearest_statement(backend, query.shape()).params(params)
+    sql = str(stmt.compile(conn, compile_kwargs={"literal_binds": True}))
+    return backend.explain(conn, sql)

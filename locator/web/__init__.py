@@ -1,0 +1,13 @@
+"""The thin web layer: blueprints that parse a request, call the core, render."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+
+def init_app(app: Flask) -> None:
+    from . import api, errors, requests
+
+    requests.init_app(app)
+    errors.init_app(app)
+    app.register_blueprint(api.bp)

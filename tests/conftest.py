@@ -1,0 +1,147 @@
+"""Fixtures that build the test world from code, on both engines.
+
+Every database fixture is parametrized over ``spatialite`` (a temporary file)
+and ``postgis`` (a fresh database in the throwaway cluster that ``make test``
+starts and names in ``LOCATOR_TEST_POSTGRES_URL``).  A missing engine is a
+failure, never a skip.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+
+import pytest
+from sqlalchemy import create_engine, delete, text
+from sqlalchemy.engine import make_url
+
+from locator import create_app, migrate
+from locator.db import dispose_engines, get_engine, ping, session_for
+from locator.models import ClosedCentre, Offer, Place, Source
+
+ENGINES = ("spatialite", "postgis")
+
+
+def postgres_admin_url() -> str:
+    url = os.environ.get("LOCATOR_TEST_POSTGRES_URL")
+    if not url:
+        pytest.fail(
+            "LOCATOR_TEST_POSTGRES_URL is not set: run the suite with `make test`, which "
+            "installs PostGIS and starts a throwaway cluster (PostGIS tests are never skipped)."
+        )
+    return url
+
+
+def _create_postgis_database() -> tuple[str, callable]:
+    admin = postgres_admin_url()
+    name = f"locator_t_{uuid.uuid4().hex[:10]}"
+    admin_engine = create_engine(admin, isolation_level="AUTOCOMMIT")
+    with admin_engine.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    url = make_url(admin).set(database=name).render_as_string(hide_password=False)
+    with create_engine(url, isolation_level="AUTOCOMMIT").connect() as conn:
+        conn.execute(text("CREATE EXTENSION IF NOT EXISTS postgis"))
+
+    def drop() -> None:
+        dispose_engines()
+        with admin_engine.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin_engine.dispose()
+
+    return url, drop
+
+
+def new_database(kind: str, tmp_path_factory) -> tuple[str, callable]:
+    """An empty database of ``kind`` (no tables) and a function that removes it."""
+    if kind == "spatialite":
+        path = tmp_path_factory.mktemp("db") / "locator.sqlite"
+        return f"sqlite+pysqlite:///{path}", lambda: None
+    return _create_postgis_database()
+
+
+@pytest.fixture(scope="session", params=ENGINES)
+def db_url(request, tmp_path_factory):
+    """A migrated, empty database on each engine, shared by the session."""
+    url, drop = new_database(request.param, tmp_path_factory)
+    migrate.upgrade(get_engine(url))
+    yield url
+    drop()
+
+
+@pytest.fixture
+def engine(db_url):
+    return get_engine(db_url)
+
+
+def wipe(engine) -> None:
+    with engine.begin() as conn:
+        for model in (Offer, Place, ClosedCentre, Source):
+            conn.execute(delete(model.__table__))
+
+
+@pytest.fixture
+def session(engine):
+    """A session on an empty database, rolled back and wiped afterwards."""
+    wipe(engine)
+    s = session_for(engine)
+    yield s
+    s.rollback()
+    s.close()
+    wipe(engine)
+
+
+@pytest.fixture(scope="session", params=ENGINES)
+def demo_db_url(request, tmp_path_factory):
+    """A database on each engine loaded with the demo set through `load-demo`'s code."""
+    from locator.db import session_scope
+    from locator.demo import load_demo
+
+    url, drop = new_database(request.param, tmp_path_factory)
+    engine = get_engine(url)
+    migrate.upgrade(engine)
+    with session_scope(engine) as s:
+        load_demo(s)
+    yield url
+    drop()
+
+
+@pytest.fixture
+def app(demo_db_url):
+    return create_app({"DATABASE_URL": demo_db_url, "TESTING": True, "SECRET_KEY": "test"})
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def demo_session(demo_db_url):
+    s = session_for(get_engine(demo_db_url))
+    yield s
+    s.rollback()
+    s.close()
+
+
+def pytest_report_header(config):
+    lines = []
+    try:
+        import tempfile
+
+        with tempfile.TemporaryDirectory() as d:
+            e = get_engine(f"sqlite+pysqlite:///{d}/probe.sqlite")
+            lines.append("spatialite: " + ", ".join(f"{k} {v}" for k, v in ping(e).items()))
+            e.dispose()
+    except Exception as exc:  # shown, and the tests will fail loudly
+        lines.append(f"spatialite: unavailable ({exc})")
+    url = os.environ.get("LOCATOR_TEST_POSTGRES_URL")
+    if url:
+        try:
+            e = create_engine(url)
+            lines.append("postgis: " + ", ".join(f"{k} {v}" for k, v in ping(e).items()))
+            e.dispose()
+        except Exception as exc:
+            lines.append(f"postgis: unavailable ({exc})")
+    else:
+        lines.append("postgis: LOCATOR_TEST_POSTGRES_URL not set (run `make test`)")
+    return lines
