@@ -6,6 +6,7 @@ import sys
 
 import click
 from flask import Flask, current_app
+from flask.cli import with_appcontext
 
 from . import migrate
 from .config import SETTINGS
@@ -19,6 +20,7 @@ def app_engine():
 
 
 @click.command("init-db")
+@with_appcontext
 def init_db_command() -> None:
     """Create or upgrade the database schema (alembic migrations to head).
 
@@ -36,6 +38,7 @@ def init_db_command() -> None:
 
 
 @click.command("check-db")
+@with_appcontext
 def check_db_command() -> None:
     """Say whether the database is usable, and how to fix it if not."""
     engine = app_engine()
@@ -53,8 +56,8 @@ def check_db_command() -> None:
 
 
 @click.command("load-demo")
-@click.option("--replace", is_flag=True, help="Delete the demo sources' places first.")
-def load_demo_command(replace: bool) -> None:
+@with_appcontext
+def load_demo_command() -> None:
     """Load the demo data set from data/demo (idempotent: a second run changes nothing)."""
     from .demo import load_demo
     from .db import session_scope
@@ -63,12 +66,13 @@ def load_demo_command(replace: bool) -> None:
     if migrate.problems(engine):
         migrate.upgrade(engine)
     with session_scope(engine) as session:
-        summary = load_demo(session, replace=replace)
+        summary = load_demo(session)
     for line in summary.lines():
         click.echo(line)
 
 
 @click.command("settings")
+@with_appcontext
 def settings_command() -> None:
     """Print every setting with its current value, default and help."""
     for s in SETTINGS:

@@ -56,6 +56,7 @@ class PlaceSummary:
     lat: float
     lon: float
     opening_hours: str | None
+    source_id: int
 
 
 @dataclass(frozen=True)
@@ -153,6 +154,7 @@ def _nearest_statement(backend: Backend, shape: tuple) -> Select:
             func.ST_Y(PLACES.c.geom).label("lat"),
             func.ST_X(PLACES.c.geom).label("lon"),
             PLACES.c.opening_hours,
+            PLACES.c.source_id,
             fee.label("fee_eur"),
             distance.label("distance_m"),
         )
@@ -244,6 +246,7 @@ def _match(row) -> Match:
             lat=row.lat,
             lon=row.lon,
             opening_hours=row.opening_hours,
+            source_id=row.source_id,
         ),
         distance_m=float(row.distance_m),
         fee_eur=fee,

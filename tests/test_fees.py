@@ -1,0 +1,67 @@
+"""The one commission-free rule, in Python and in SQL, agrees with itself."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from importers.load import load
+from importers.rows import OfferRow, PlaceRow, SourceInfo
+from locator.fees import (
+    Customer,
+    InvalidCondition,
+    canonical_condition,
+    effective_fee,
+    is_commission_free,
+)
+from locator.query import NearestQuery, nearest
+
+D = Decimal
+SWED_ATM = [(D("0"), "salary_card=swedbank"), (D("1.20"), None)]
+
+
+@pytest.mark.parametrize(
+    ("offers", "customer", "fee", "free"),
+    [
+        ([(D("0"), None)], Customer(), D("0"), True),
+        ([(D("0.50"), None)], Customer(), D("0.50"), False),
+        (SWED_ATM, Customer(), D("1.20"), False),
+        (SWED_ATM, Customer("Swedbank"), D("0"), True),
+        (SWED_ATM, Customer(" SWEDBANK "), D("0"), True),
+        (SWED_ATM, Customer("SEB"), D("1.20"), False),
+        ([(D("0"), "salary_card=seb")], Customer(), None, False),
+        ([], Customer("SEB"), None, False),
+    ],
+)
+def test_the_customer_pays_the_lowest_fee_among_offers_that_apply(offers, customer, fee, free):
+    assert effective_fee(offers, customer) == fee
+    assert is_commission_free(effective_fee(offers, customer)) is free
+
+
+def test_conditions_are_stored_in_one_canonical_form():
+    assert canonical_condition(" Salary_Card = SwedBank ") == "salary_card=swedbank"
+    assert canonical_condition("") is None
+    with pytest.raises(InvalidCondition, match="salary_card=<bank>"):
+        canonical_condition("loyalty=gold")
+    with pytest.raises(InvalidCondition):
+        canonical_condition("salary_card=")
+
+
+@pytest.mark.parametrize("card", [None, "Swedbank", "seb", "Citadele"])
+def test_sql_and_python_agree_on_every_place(session, card):
+    banks = ("Swedbank", "SEB", "Citadele")
+    rows = []
+    for i, bank in enumerate(banks * 3):
+        offers = (OfferRow.make("bill_payment", "0", f"salary_card={bank}"),
+                  OfferRow.make("bill_payment", ("1.20", "0.30", "0")[i % 3]))
+        rows.append(PlaceRow.make(source_ref=str(i), kind="atm", name=f"ATM {i}", brand=bank,
+                                  lat=56.95 + i / 1000, lon=24.1, offers=offers))
+    load(session, rows, SourceInfo("t", "test", "CC0", "test"))
+    customer = Customer(card)
+    got = {m.place.name: m.fee_eur for m in nearest(session, NearestQuery(56.95, 24.1, k=50, customer=customer))}
+    want = {r.name: effective_fee([(o.fee_eur, o.condition) for o in r.offers], customer) for r in rows}
+    assert got == want
+    free = {m.place.name for m in nearest(session, NearestQuery(56.95, 24.1, k=50, customer=customer,
+                                                                  commission_free=True))}
+    assert free == {n for n, f in want.items() if is_commission_free(f)}
