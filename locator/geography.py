@@ -154,7 +154,7 @@ def _read_geojson_geometry(obj: dict[str, Any]) -> dict[str, Any]:
     return obj
 
 
-def _polygonal(geom: BaseGeometry) -> Polygon | MultiPolygon:
+def repair_polygon(geom: BaseGeometry) -> Polygon | MultiPolygon:
     """Repair ``geom`` with make_valid and keep only its polygonal parts.
 
     make_valid can return a GeometryCollection with stray lines or points where a ring
@@ -179,7 +179,7 @@ def latvia_outline() -> Polygon:
     membership with ``in_latvia`` (which buffers) rather than with this polygon directly.
     """
     with OUTLINE_PATH.open(encoding="utf-8") as fh:
-        geom = _polygonal(shape(_read_geojson_geometry(json.load(fh))))
+        geom = repair_polygon(shape(_read_geojson_geometry(json.load(fh))))
     if not isinstance(geom, Polygon):
         raise ValueError(f"{OUTLINE_PATH}: expected one Polygon, got {geom.geom_type}")
     return geom
@@ -267,7 +267,7 @@ def _load_municipalities() -> list[tuple[str, Polygon | MultiPolygon]]:
                 f"{MUNICIPALITIES_PATH}: unknown municipality id {source_id!r}; "
                 "add it to OFFICIAL_NAMES in locator/geography.py"
             ) from None
-        items.append((name, _polygonal(shape(feature["geometry"]))))
+        items.append((name, repair_polygon(shape(feature["geometry"]))))
     return items
 
 

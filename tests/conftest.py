@@ -107,3 +107,53 @@ def pytest_report_header(config):
     else:
         lines.append("postgis: LOCATOR_TEST_POSTGRES_URL not set (run `make test`)")
     return lines
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def live_server(demo_db_url, tmp_path_factory):
+    """gunicorn serving ``create_app()`` on a free loopback port, configured by environment.
+
+    The same entry point as ``make run``; its output is shown if it fails to start.
+    """
+    import subprocess
+    import sys
+    import time
+    import urllib.request
+    from pathlib import Path
+
+    port = free_port()
+    log = tmp_path_factory.mktemp("live") / "gunicorn.log"
+    env = {**os.environ, "LOCATOR_DATABASE_URL": demo_db_url, "LOCATOR_SECRET_KEY": "test"}
+    gunicorn = str(Path(sys.executable).with_name("gunicorn"))
+    with open(log, "wb") as out:
+        proc = subprocess.Popen(
+            [gunicorn, "-b", f"127.0.0.1:{port}", "-w", "2", "locator:create_app()"],
+            stdout=out, stderr=subprocess.STDOUT, env=env, cwd=Path(__file__).parent.parent,
+        )
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            with urllib.request.urlopen(base + "/healthz", timeout=2) as r:
+                if r.status == 200:
+                    break
+        except OSError:
+            pass
+        if proc.poll() is not None or time.monotonic() > deadline:
+            proc.kill()
+            pytest.fail(f"gunicorn did not start:\n{log.read_text()[-3000:]}")
+        time.sleep(0.1)
+    yield base
+    proc.terminate()
+    try:
+        proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
