@@ -37,14 +37,29 @@ class CentreRow:
         return cls(slug, nfc(name), nfc(address), float(lat), float(lon), day, nfc(municipality))
 
 
-def load_centres(session: Session, rows: list[CentreRow], source: SourceInfo) -> tuple[int, int]:
-    """Insert new centres and update known ones (by slug); returns (inserted, updated)."""
+def _state(name, address, municipality, closed_on, source_id, lon, lat) -> tuple:
+    return (name, address, municipality, closed_on, source_id, round(lon, 9), round(lat, 9))
+
+
+def load_centres(session: Session, rows: list[CentreRow], source: SourceInfo) -> tuple[int, int, int]:
+    """Insert new centres, update changed ones (by slug); returns (inserted, updated, unchanged)."""
     source_id = upsert_source(session, source)
-    known = {s for (s,) in session.execute(select(CENTRES.c.slug))}
+    known = {
+        r.slug: _state(r.name, r.address, r.municipality, r.closed_on, r.source_id, r.lon, r.lat)
+        for r in session.execute(
+            select(CENTRES.c.slug, CENTRES.c.name, CENTRES.c.address, CENTRES.c.municipality,
+                   CENTRES.c.closed_on, CENTRES.c.source_id,
+                   func.ST_X(CENTRES.c.geom).label("lon"), func.ST_Y(CENTRES.c.geom).label("lat"))
+        )
+    }
+    changed = [
+        r for r in rows
+        if known.get(r.slug) != _state(r.name, r.address, r.municipality, r.closed_on, source_id, r.lon, r.lat)
+    ]
     values = [
         {"slug_": r.slug, "name": r.name, "address": r.address, "municipality": r.municipality,
          "closed_on": r.closed_on, "source_id": source_id, "wkt": f"POINT({r.lon!r} {r.lat!r})"}
-        for r in rows
+        for r in changed
     ]
     geom = func.ST_GeomFromText(bindparam("wkt"), 4326)
     cols = ("name", "address", "municipality", "closed_on", "source_id")
@@ -61,4 +76,4 @@ def load_centres(session: Session, rows: list[CentreRow], source: SourceInfo) ->
             .values({c: bindparam(c) for c in cols} | {"geom": geom}),
             old,
         )
-    return len(new), len(old)
+    return len(new), len(old), len(rows) - len(changed)

@@ -21,9 +21,12 @@ class SourceSummary:
     illustrative: bool
     imported_at: str | None
 
-    def as_dict(self) -> dict:
+    def as_dict(self, *, with_import_time: bool = True) -> dict:
+        """JSON form; without the import time where a stable answer matters (nearest)."""
         d = asdict(self)
         del d["id"]
+        if not with_import_time:
+            del d["imported_at"]
         return d
 
 

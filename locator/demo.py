@@ -29,11 +29,13 @@ class DemoSummary:
     places: list[LoadSummary] = field(default_factory=list)
     centres_inserted: int = 0
     centres_updated: int = 0
+    centres_unchanged: int = 0
 
     def lines(self) -> list[str]:
         out = [line for s in self.places for line in s.lines()]
         out.append(
-            f"closed centres: {self.centres_inserted} inserted, {self.centres_updated} updated"
+            f"closed centres: {self.centres_inserted} inserted, {self.centres_updated} updated, "
+            f"{self.centres_unchanged} unchanged"
         )
         return out
 
@@ -96,7 +98,7 @@ def load_demo(session: Session, data_dir: Path = DEMO_DIR) -> DemoSummary:
         if name not in sources:
             raise RowRejected(f"{data_dir / 'places.geojson'}: source {name!r} is not in sources.json")
         summary.places.append(load(session, rows, sources[name], replace_source=True))
-    summary.centres_inserted, summary.centres_updated = load_centres(
+    summary.centres_inserted, summary.centres_updated, summary.centres_unchanged = load_centres(
         session, read_centres(data_dir / "closed_centres.geojson"), sources[CENTRES_SOURCE]
     )
     return summary

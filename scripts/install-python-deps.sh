@@ -8,11 +8,16 @@
 set -euo pipefail
 venv=${1:-.venv}
 cd "$(dirname "$0")/.."
-pip=("$venv/bin/python" -m pip install -q --disable-pip-version-check)
-"${pip[@]}" -r requirements-build.txt
-pyproj_pin=$(grep -E '^pyproj==' requirements.txt)
-"${pip[@]}" --no-build-isolation --no-binary pyproj "$pyproj_pin"
-"${pip[@]}" -r requirements.txt
+pip() {
+    # The machine's pip.conf names index folders that may not exist: drop that noise.
+    "$venv/bin/python" -m pip install -q --disable-pip-version-check "$@" \
+        2> >(grep -v "is ignored: it is neither a file nor a directory" >&2)
+}
+pip -r requirements-build.txt
+# --no-cache-dir: never reuse a pyproj wheel that some other build (with another
+# Cython) left in pip's cache.
+pip --no-cache-dir --no-build-isolation --no-binary pyproj "$(grep -E '^pyproj==' requirements.txt)"
+pip -r requirements.txt
 "$venv/bin/python" - <<'PY'
 import pyproj, shapely
 pyproj.CRS("EPSG:3059")  # fails loudly if pyproj was miscompiled

@@ -35,7 +35,7 @@ def _result(m: Match, sources: dict[int, catalogue.SourceSummary]) -> dict:
 
 def _sources_block(matches: list[Match], sources: dict[int, catalogue.SourceSummary]) -> list[dict]:
     used = sorted({m.place.source_id for m in matches})
-    return [sources[i].as_dict() for i in used]
+    return [sources[i].as_dict(with_import_time=False) for i in used]
 
 
 def _feature_collection(results: list[dict], **members) -> dict:
@@ -54,12 +54,14 @@ def _feature_collection(results: list[dict], **members) -> dict:
     }
 
 
-def _render(results: list[dict], fmt: str, **members):
+def _render(results: list[dict], fmt: str, *, sources: list[dict] | None = None, **members):
+    """JSON ``{members..., results, sources}`` or a GeoJSON FeatureCollection of the results."""
+    tail = {} if sources is None else {"sources": sources}
     if fmt == "geojson":
-        resp = jsonify(_feature_collection(results, **members))
+        resp = jsonify(_feature_collection(results, **members, **tail))
         resp.mimetype = "application/geo+json"
         return resp
-    return jsonify({**members, "results": results})
+    return jsonify({**members, "results": results, **tail})
 
 
 def _query_echo(q: query.NearestQuery) -> dict:
