@@ -16,9 +16,9 @@ __version__ = "0.1.0"
 def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     """Build the app: settings from defaults, ``LOCATOR_*`` env vars, then ``overrides``."""
     from . import cli, web
-    from .config import load_settings
+    from .config import PROJECT_ROOT, load_settings
 
-    app = Flask(__name__, instance_relative_config=True)
+    app = Flask(__name__, instance_relative_config=True, template_folder=str(PROJECT_ROOT / "templates"))
     app.config.from_mapping(load_settings(overrides))
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = secrets.token_hex(32)

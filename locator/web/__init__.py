@@ -6,8 +6,9 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    from . import api, errors, requests
+    from . import api, errors, pages, requests
 
     requests.init_app(app)
     errors.init_app(app)
     app.register_blueprint(api.bp)
+    app.register_blueprint(pages.bp)
