@@ -167,6 +167,25 @@ def _nearest_statement(backend: Backend, shape: tuple) -> Select:
     return stmt
 
 
+def _bound_values(query: NearestQuery) -> dict:
+    """The values of the statement's bound parameters, but for the box."""
+    values = {
+        "lat": float(query.lat),
+        "lon": float(query.lon),
+        "service": query.service,
+        "k": query.k,
+        **fees.sql_params(query.customer),
+    }
+    if query.kinds is not None:
+        values["kinds"] = list(query.kinds)
+    return values
+
+
+def _box_values(query: NearestQuery, radius_m: float) -> dict:
+    box = bbox_around(query.lat, query.lon, radius_m)
+    return {"min_lon": box.min_lon, "min_lat": box.min_lat, "max_lon": box.max_lon, "max_lat": box.max_lat}
+
+
 # Radius that settled recent searches, per (engine, filters): a hint, never a limit.
 _radius_hints: dict[tuple, float] = {}
 
@@ -189,15 +208,7 @@ def nearest(session: Session, query: NearestQuery, trace: SearchTrace | None = N
     conn = session.connection()
     backend = backend_for(conn)
     stmt = _nearest_statement(backend, query.shape())
-    params = {
-        "lat": float(query.lat),
-        "lon": float(query.lon),
-        "service": query.service,
-        "k": query.k,
-        **fees.sql_params(query.customer),
-    }
-    if query.kinds is not None:
-        params["kinds"] = list(query.kinds)
+    params = _bound_values(query)
     hint_key = (
         backend.name, query.service, query.shape(), query.kinds, bool(params["conditions"]), query.k
     )
@@ -207,14 +218,7 @@ def nearest(session: Session, query: NearestQuery, trace: SearchTrace | None = N
     if trace is not None:
         trace.sql = str(stmt.compile(conn))
     while True:
-        box = bbox_around(query.lat, query.lon, radius)
-        round_params = {
-            **params,
-            "min_lon": box.min_lon,
-            "min_lat": box.min_lat,
-            "max_lon": box.max_lon,
-            "max_lat": box.max_lat,
-        }
+        round_params = {**params, **_box_values(query, radius)}
         rows = conn.execute(stmt, round_params).all()
         if trace is not None:
             trace.radii_m.append(radius)
@@ -341,20 +345,7 @@ def explain_nearest(session: Session, query: NearestQuery) -> list[str]:
     """
     conn = session.connection()
     backend = backend_for(conn)
-    box = bbox_around(query.lat, query.lon, FIRST_RADIUS_M)
-    params = {
-        "lat": query.lat,
-        "lon": query.lon,
-        "service": query.service,
-        "k": query.k,
-        "min_lon": box.min_lon,
-        "min_lat": box.min_lat,
-        "max_lon": box.max_lon,
-        "max_lat": box.max_lat,
-        **fees.sql_params(query.customer),
-    }
-    if query.kinds is not None:
-        params["kinds"] = list(query.kinds)
+    params = {**_bound_values(query), **_box_values(query, FIRST_RADIUS_M)}
     stmt = _nearest_statement(backend, query.shape()).params(params)
     sql = str(stmt.compile(conn, compile_kwargs={"literal_binds": True}))
     return backend.explain(conn, sql)
