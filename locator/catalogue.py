@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import threading
+import time
 from dataclasses import asdict, dataclass
+from typing import Iterable
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -44,3 +47,26 @@ def sources_by_id(session: Session) -> dict[int, SourceSummary]:
         )
         for r in rows
     }
+
+
+SOURCES_MAX_AGE_S = 30.0
+_cache: dict[str, tuple[float, dict[int, SourceSummary]]] = {}
+_cache_lock = threading.Lock()
+
+
+def cached_sources(session: Session, needed: Iterable[int] = ()) -> dict[int, SourceSummary]:
+    """:func:`sources_by_id`, kept per database for up to 30 s.
+
+    Sources change only when something is imported, yet every API answer
+    carries their attribution: re-reading them per request was a quarter of a
+    request's database time on PostGIS.  An id that is not in the cache (a new
+    import) refreshes it at once; a changed title or licence shows within 30 s.
+    """
+    key = session.get_bind().url.render_as_string(hide_password=False)
+    now = time.monotonic()
+    hit = _cache.get(key)
+    if hit is None or now - hit[0] > SOURCES_MAX_AGE_S or not set(needed) <= hit[1].keys():
+        hit = (now, sources_by_id(session))
+        with _cache_lock:
+            _cache[key] = hit
+    return hit[1]

@@ -86,7 +86,9 @@ def _create_engine(url: str, spatialite_library: str) -> Engine:
         )
         event.listen(engine, "connect", _spatialite_on_connect(spatialite_library))
         return engine
-    return create_engine(url, pool_pre_ping=True)
+    # No pool_pre_ping: it costs a round trip per checkout; connections are
+    # recycled instead, and a dropped one fails one request with a 503.
+    return create_engine(url, pool_recycle=1800)
 
 
 def dispose_engines() -> None:

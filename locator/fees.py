@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Iterable
 
-from sqlalchemy import ColumnElement, FromClause, ScalarSelect, String, bindparam, func, or_, select
+from sqlalchemy import ColumnElement, FromClause, ScalarSelect, String, bindparam, exists, func, or_, select
 
 CONDITION_KEYS = ("salary_card",)
 ZERO = Decimal("0")
@@ -90,33 +90,52 @@ def is_commission_free(fee: Decimal | None) -> bool:
 
 
 # --- the same rule in SQL -------------------------------------------------
+#
+# Conditions are bound as a fixed number of parameters (:condition_0, ...),
+# not an expanding list, so each statement shape compiles once and is cached.
 
 
-def applicable_offer(offers: FromClause) -> ColumnElement[bool]:
-    """SQL: the offer applies given the bound list ``:conditions`` the customer meets."""
-    return or_(
-        offers.c.condition.is_(None),
-        offers.c.condition.in_(bindparam("conditions", expanding=True, type_=String)),
+def condition_params(customer: Customer) -> dict[str, str]:
+    """Bound values for the conditions ``customer`` meets: {"condition_0": ..., ...}."""
+    return {f"condition_{i}": c for i, c in enumerate(customer.conditions_met())}
+
+
+def applicable_offer(offers: FromClause, n_conditions: int) -> ColumnElement[bool]:
+    """SQL: the offer applies to a customer who meets ``n_conditions`` bound conditions."""
+    if not n_conditions:
+        return offers.c.condition.is_(None)
+    met = [bindparam(f"condition_{i}", type_=String) for i in range(n_conditions)]
+    return or_(offers.c.condition.is_(None), offers.c.condition.in_(met))
+
+
+def _offers_here(offers: FromClause, place_id: ColumnElement, n_conditions: int):
+    return (
+        offers.c.place_id == place_id,
+        offers.c.service == bindparam("service", type_=String),
+        applicable_offer(offers, n_conditions),
     )
 
 
-def effective_fee_sql(offers: FromClause, place_id: ColumnElement) -> ScalarSelect:
+def effective_fee_sql(offers: FromClause, place_id: ColumnElement, n_conditions: int) -> ScalarSelect:
     """SQL: the lowest applicable fee for service ``:service`` at ``place_id`` (NULL if none)."""
     return (
         select(func.min(offers.c.fee_eur))
-        .where(
-            offers.c.place_id == place_id,
-            offers.c.service == bindparam("service", type_=String),
-            applicable_offer(offers),
-        )
+        .where(*_offers_here(offers, place_id, n_conditions))
         .scalar_subquery()
     )
 
 
-def sql_params(customer: Customer) -> dict[str, list[str]]:
-    return {"conditions": list(customer.conditions_met())}
+def offered_sql(
+    offers: FromClause, place_id: ColumnElement, n_conditions: int, *, commission_free: bool
+) -> ColumnElement[bool]:
+    """SQL: the place offers ``:service`` to this customer (for nothing, if ``commission_free``).
 
-
-def commission_free_sql(fee: ColumnElement) -> ColumnElement[bool]:
-    """SQL: the effective fee is zero (the SQL form of :func:`is_commission_free`)."""
-    return fee == 0
+    The filter form of :func:`effective_fee_sql`: the effective fee is not NULL
+    exactly when an applicable offer exists, and it is 0 exactly when an
+    applicable offer is free (fees are never negative).  EXISTS stops at the
+    first such offer instead of computing the minimum.
+    """
+    where = _offers_here(offers, place_id, n_conditions)
+    if commission_free:
+        where = (*where, offers.c.fee_eur == 0)
+    return exists().where(*where)

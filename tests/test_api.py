@@ -170,3 +170,14 @@ def test_every_error_path_has_the_same_problem_shape(client, path, status):
 def test_post_is_refused_with_a_problem(client):
     r = client.post("/api/nearest")
     assert r.status_code == 405 and r.mimetype == PROBLEM
+
+
+def test_a_database_that_is_down_gives_503_problems(tmp_path):
+    from locator import create_app
+
+    app = create_app({"DATABASE_URL": "postgresql+psycopg://nobody@127.0.0.1:1/none"})
+    client = app.test_client()
+    for path in ("/healthz", "/api/nearest?lat=56.9477&lon=24.1085"):
+        r = client.get(path)
+        assert r.status_code == 503 and r.mimetype == PROBLEM, path
+        assert r.get_json()["status"] == 503

@@ -82,7 +82,7 @@ def nearest():
     q = nearest_query(request.args, current_app.config)
     session = db_session()
     matches = query.nearest(session, q)
-    sources = catalogue.sources_by_id(session)
+    sources = catalogue.cached_sources(session, {m.place.source_id for m in matches})
     return _render(
         [_result(m, sources) for m in matches],
         fmt,
@@ -124,9 +124,10 @@ def all_centres_nearest():
     # The origin is a placeholder: the core asks the query at each centre's point.
     q = nearest_query(request.args, current_app.config, origin=(0.0, 0.0))
     session = db_session()
-    sources = catalogue.sources_by_id(session)
+    everywhere = query.nearest_for_closed_centres(session, q)
+    sources = catalogue.cached_sources(session, {m.place.source_id for o in everywhere for m in o.matches})
     out = []
-    for options in query.nearest_for_closed_centres(session, q):
+    for options in everywhere:
         out.append({"centre": _centre(options.centre),
                     "results": [_result(m, sources) for m in options.matches]})
     if fmt == "geojson":
@@ -143,7 +144,7 @@ def centre_nearest(ident: str):
     centre = query.closed_centre(session, int(ident) if ident.isdigit() else ident)
     q = nearest_query(request.args, current_app.config, origin=(centre.lat, centre.lon))
     matches = query.nearest(session, q)
-    sources = catalogue.sources_by_id(session)
+    sources = catalogue.cached_sources(session, {m.place.source_id for m in matches})
     return _render(
         [_result(m, sources) for m in matches],
         fmt,

@@ -5,9 +5,10 @@ from __future__ import annotations
 import logging
 
 from flask import Flask, Response
+from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException
 
-from ..errors import PROBLEM_JSON, LocatorError, problem_body
+from ..errors import PROBLEM_JSON, DatabaseUnavailable, LocatorError, problem_body
 
 log = logging.getLogger(__name__)
 
@@ -26,6 +27,12 @@ def _http_error(exc: HTTPException) -> Response:
     )
 
 
+def _database_down(exc: OperationalError) -> Response:
+    """A lost or refused database connection: 503, so clients and balancers retry."""
+    log.warning("database unavailable: %s", exc)
+    return problem_response(DatabaseUnavailable("the database is not answering; try again shortly"))
+
+
 def _unexpected(exc: Exception) -> Response:
     log.exception("unhandled error")
     return Response(
@@ -38,4 +45,5 @@ def _unexpected(exc: Exception) -> Response:
 def init_app(app: Flask) -> None:
     app.register_error_handler(LocatorError, problem_response)
     app.register_error_handler(HTTPException, _http_error)
+    app.register_error_handler(OperationalError, _database_down)
     app.register_error_handler(Exception, _unexpected)
