@@ -84,7 +84,6 @@ test: deps-test venv
 	$(PG_CLUSTER) run -- $(VENV)/bin/python -m pytest $(PYTEST_ARGS)
 
 bench: deps-test venv
-	@test -f bench/nearest.py || { echo "make bench: bench/nearest.py does not exist yet" >&2; exit 1; }
 	$(PG_CLUSTER) run -- $(VENV)/bin/python bench/nearest.py $(BENCH_ARGS)
 
 pg-start: deps-test
