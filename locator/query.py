@@ -118,10 +118,9 @@ class NearestQuery:
 
 @dataclass
 class SearchTrace:
-    """What one search did: rounds, radii and the SQL parameters (for benchmarks and tests)."""
+    """What one search did: the radius of each round and the SQL it ran (benchmarks, tests)."""
 
     radii_m: list[float] = field(default_factory=list)
-    params: list[dict] = field(default_factory=list)
     sql: str = ""
 
 
@@ -276,7 +275,6 @@ def nearest(session: Session, query: NearestQuery, trace: SearchTrace | None = N
         rows = conn.exec_driver_sql(compiled.sql, compiled.params(round_params)).all()
         if trace is not None:
             trace.radii_m.append(radius)
-            trace.params.append(round_params)
         inside = [r for r in rows if r.distance_m <= radius]
         if len(inside) == query.k or radius >= limit:
             break
