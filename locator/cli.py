@@ -83,5 +83,8 @@ def settings_command() -> None:
 
 
 def init_app(app: Flask) -> None:
-    for command in (init_db_command, check_db_command, load_demo_command, settings_command):
+    from importers.cli import export_group, import_group
+
+    for command in (init_db_command, check_db_command, load_demo_command, settings_command,
+                    import_group, export_group):
         app.cli.add_command(command)

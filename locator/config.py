@@ -62,6 +62,34 @@ SETTINGS: tuple[Setting, ...] = (
         float,
     ),
     Setting(
+        "GEOCODER",
+        "",
+        "Geocoder for addresses without coordinates at import: empty (none, the "
+        "default: such rows are rejected) or 'nominatim'.",
+    ),
+    Setting(
+        "GEOCODER_URL",
+        "https://nominatim.openstreetmap.org",
+        "Base URL of the geocoding service (a local Nominatim works too).",
+    ),
+    Setting(
+        "GEOCODER_USER_AGENT",
+        "",
+        "User agent sent to the geocoder (default: locator/<version>).",
+    ),
+    Setting(
+        "GEOCODER_TIMEOUT_S",
+        10.0,
+        "Seconds to wait for one geocoder answer.",
+        float,
+    ),
+    Setting(
+        "GEOCODER_MIN_DELAY_S",
+        1.0,
+        "Least seconds between two geocoder calls (Nominatim's policy is 1).",
+        float,
+    ),
+    Setting(
         "SECRET_KEY",
         None,
         "Flask secret for sessions and CSRF. Random per process when unset "

@@ -136,3 +136,24 @@ class ClosedCentre(Base):
     geom: Mapped[str] = mapped_column(POINT, nullable=False)
     closed_on: Mapped[dt.date] = mapped_column(Date)
     source_id: Mapped[int | None] = mapped_column(ForeignKey("sources.id"))
+
+
+class ImportRun(Base):
+    """One import of a file into a source: when, what file, and what it did."""
+
+    __tablename__ = "imports"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    source_id: Mapped[int] = mapped_column(ForeignKey("sources.id", ondelete="CASCADE"), index=True)
+    finished_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    file_name: Mapped[str] = mapped_column(String(500))
+    file_sha256: Mapped[str] = mapped_column(String(64))
+    file_format: Mapped[str] = mapped_column(String(20))
+    rows_read: Mapped[int]
+    inserted: Mapped[int]
+    updated: Mapped[int]
+    unchanged: Mapped[int]
+    rejected: Mapped[int]
+    clipped: Mapped[int]
+    merged: Mapped[int]
+    removed: Mapped[int]

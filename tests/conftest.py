@@ -16,7 +16,7 @@ from sqlalchemy.engine import make_url
 
 from locator import create_app, migrate
 from locator.db import dispose_engines, get_engine, ping, session_for
-from locator.models import ClosedCentre, Offer, Place, Source
+from locator.models import ClosedCentre, ImportRun, Offer, Place, Source
 
 from tests.databases import ENGINES, new_database
 
@@ -37,7 +37,7 @@ def engine(db_url):
 
 def wipe(engine) -> None:
     with engine.begin() as conn:
-        for model in (Offer, Place, ClosedCentre, Source):
+        for model in (ImportRun, Offer, Place, ClosedCentre, Source):
             conn.execute(delete(model.__table__))
 
 
