@@ -48,9 +48,11 @@ def geocoder_from_config(config: Mapping) -> Callable[[str], tuple[float, float]
     geocoder = build_geocoder(config)
     if geocoder is None:
         return None
+    delay = float(config.get("GEOCODER_MIN_DELAY_S") or 0)
     limited = RateLimiter(
         geocoder.geocode,
-        min_delay_seconds=float(config.get("GEOCODER_MIN_DELAY_S") or 0),
+        min_delay_seconds=delay,
+        error_wait_seconds=5 * delay,  # back off after an error before the one retry
         max_retries=1,
         swallow_exceptions=False,
     )
