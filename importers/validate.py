@@ -180,8 +180,13 @@ def derived_ref(kind: str, name: str, lat: float, lon: float) -> str:
 
 
 def to_place_row(record: Record, rules: Rules) -> PlaceRow:
-    """Validate one record; raises RowRejected (with the reason) or Clipped."""
+    """Validate one record; raises RowRejected (with the reason) or Clipped.
+
+    Coordinates come first, so that --clip skips every point outside Latvia
+    whatever else is wrong with it.
+    """
     f = record.fields
+    lat, lon = coordinates(record, rules)
     kind = _text(f, "kind") or rules.default_kind
     if not kind:
         raise RowRejected("kind is empty (add a kind column, or give --kind)")
@@ -190,7 +195,6 @@ def to_place_row(record: Record, rules: Rules) -> PlaceRow:
     name = _text(f, "name")
     if not name:
         raise RowRejected("name is empty")
-    lat, lon = coordinates(record, rules)
     brand = _text(f, "brand") or _text(f, "operator")
     ref = _text(f, "source_ref") or derived_ref(kind, name, lat, lon)
     return PlaceRow(

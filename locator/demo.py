@@ -14,9 +14,12 @@ from pathlib import Path
 from sqlalchemy.orm import Session
 
 from importers.centres import CentreRow, load_centres
-from importers.fee_table import offers_for, read_fee_table
-from importers.load import LoadSummary, load
-from importers.rows import PlaceRow, RowRejected, SourceInfo
+from importers.fee_table import read_fee_table
+from importers.geojson_reader import read_geojson
+from importers.pipeline import ImportReport, run_import, sha256_of
+from importers.records import Record
+from importers.rows import RowRejected, SourceInfo
+from importers.validate import Rules
 
 from .config import PROJECT_ROOT
 
@@ -26,13 +29,13 @@ CENTRES_SOURCE = "illustrative-closed-centres"
 
 @dataclass
 class DemoSummary:
-    places: list[LoadSummary] = field(default_factory=list)
+    places: list[ImportReport] = field(default_factory=list)
     centres_inserted: int = 0
     centres_updated: int = 0
     centres_unchanged: int = 0
 
     def lines(self) -> list[str]:
-        out = [line for s in self.places for line in s.lines()]
+        out = [report.summary() for report in self.places]
         out.append(
             f"closed centres: {self.centres_inserted} inserted, {self.centres_updated} updated, "
             f"{self.centres_unchanged} unchanged"
@@ -52,26 +55,18 @@ def read_sources(path: Path) -> dict[str, SourceInfo]:
     }
 
 
-def read_places(path: Path, fee_table: Path) -> dict[str, list[PlaceRow]]:
-    """Places of the demo GeoJSON grouped by source, with offers from the fee table."""
-    rules = read_fee_table(fee_table)
+def records_by_source(path: Path) -> dict[str, list[Record]]:
+    """The GeoJSON reader's records, grouped by each feature's ``source`` property.
+
+    The demo keeps its sources in one file; the reader yields one record per
+    feature in order, so the n-th record belongs to the n-th feature's source.
+    """
     with open(path, encoding="utf-8") as fh:
-        features = json.load(fh)["features"]
-    by_source: dict[str, list[PlaceRow]] = {}
-    for number, feature in enumerate(features, start=1):
-        props = feature["properties"]
-        lon, lat = feature["geometry"]["coordinates"][:2]
-        try:
-            row = PlaceRow.make(
-                source_ref=props["source_ref"], kind=props["kind"], name=props["name"],
-                lat=lat, lon=lon, brand=props.get("brand"), address=props.get("address"),
-                municipality=props.get("municipality"), opening_hours=props.get("opening_hours"),
-                offers=offers_for(props["kind"], props.get("brand"), rules),
-            )
-        except RowRejected as exc:
-            raise RowRejected(f"{path}: feature {number}: {exc}") from None
-        by_source.setdefault(props["source"], []).append(row)
-    return by_source
+        sources = [f["properties"]["source"] for f in json.load(fh)["features"]]
+    grouped: dict[str, list[Record]] = {}
+    for source, record in zip(sources, read_geojson(path), strict=True):
+        grouped.setdefault(source, []).append(record)
+    return grouped
 
 
 def read_centres(path: Path) -> list[CentreRow]:
@@ -90,14 +85,22 @@ def read_centres(path: Path) -> list[CentreRow]:
 
 
 def load_demo(session: Session, data_dir: Path = DEMO_DIR) -> DemoSummary:
-    """Load (or refresh) every demo source in the caller's transaction."""
+    """Load (or refresh) every demo source in the caller's transaction, through the importers.
+
+    Raises ImportRejected if a demo row does not validate (it is a bug in the demo set).
+    """
     sources = read_sources(data_dir / "sources.json")
-    places = read_places(data_dir / "places.geojson", data_dir / "fees.csv")
+    places = data_dir / "places.geojson"
+    rules = Rules(fee_rules=read_fee_table(data_dir / "fees.csv"))
+    sha256 = sha256_of(places)
     summary = DemoSummary()
-    for name, rows in sorted(places.items()):
+    for name, records in sorted(records_by_source(places).items()):
         if name not in sources:
-            raise RowRejected(f"{data_dir / 'places.geojson'}: source {name!r} is not in sources.json")
-        summary.places.append(load(session, rows, sources[name], replace_source=True))
+            raise RowRejected(f"{places}: source {name!r} is not in sources.json")
+        summary.places.append(run_import(
+            session, records, sources[name], file=str(places.relative_to(PROJECT_ROOT)),
+            file_format="geojson", sha256=sha256, rules=rules, replace_source=True,
+        ))
     summary.centres_inserted, summary.centres_updated, summary.centres_unchanged = load_centres(
         session, read_centres(data_dir / "closed_centres.geojson"), sources[CENTRES_SOURCE]
     )

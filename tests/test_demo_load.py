@@ -17,9 +17,10 @@ def test_load_demo_twice_inserts_then_changes_nothing(db_url, session):
     second = runner.invoke(args=["load-demo"])
     assert first.exit_code == 0, first.output
     features = json.loads((DEMO_DIR / "places.geojson").read_text(encoding="utf-8"))["features"]
-    inserted = sum(int(line.split(": ")[1].split()[0]) for line in first.output.splitlines()
+    inserted = sum(int(line.split(" inserted")[0].rsplit(" ", 1)[1]) for line in first.output.splitlines()
                    if not line.startswith("closed centres"))
     assert inserted == len(features)
+    assert all(" 0 rejected" in line for line in first.output.splitlines() if "->" in line)
     assert "0 inserted, 0 updated" in second.output and "updated, 0 unchanged" not in second.output
     assert all(" 0 inserted, 0 updated" in line for line in second.output.splitlines())
     assert session.scalar(select(func.count()).select_from(Place)) == len(features)
