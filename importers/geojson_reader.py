@@ -1,0 +1,269 @@
+"""Read a GeoJSON FeatureCollection (or a single Feature) into :class:`Record`s.
+
+One record per feature, numbered from 1 (``Record.feature``), so messages read
+``places.geojson: feature 12``.  The reader decodes and renames; it never
+judges values (ranges, "outside Latvia", empty names): the validator does.
+
+Fields
+    ``mapping`` is canonical name -> property name, like the CSV reader's
+    ``--map``.  A property whose name is already canonical maps to itself
+    (a mapping for that field wins over it).  Properties that map to no
+    canonical field are ignored.  ``source_ref``, when neither mapped nor a
+    property, comes from the ``id`` property, then ``@id`` (overpass-turbo
+    exports), then the feature's top-level ``id`` member.
+
+Values
+    Strings are NFC-normalised and stripped, an empty string becomes None;
+    numbers and booleans are kept as they are (fees stay numbers).
+    ``fields`` holds ``lat`` and ``lon`` always (None when there are none)
+    and the other canonical names only when the feature gives them.
+
+Geometry (GeoJSON is lon, lat; a Z value is ignored)
+    Point          -> lon/lat floats.
+    Polygon,
+    MultiPolygon   -> an area stored as a point inside it (shapely's
+                      ``representative_point``); note "area: stored as a point inside it".
+    MultiPoint     -> its point when it has exactly one.
+    anything else  -> lat/lon None and ``fields[GEOMETRY_PROBLEM]`` (the key
+    or missing        ``"_geometry_problem"``) saying why, for the validator
+                      to report; likewise for an item of ``features`` that is
+                      not a Feature.  A feature with a null geometry but both
+                      ``lat`` and ``lon`` properties (canonical or mapped)
+                      keeps those instead.
+
+File problems (:class:`FileProblem`, raised by the call, before any record)
+    cannot read the file; not UTF-8; invalid JSON (line and column); not a FeatureCollection or
+    Feature; a ``features`` member that is not a list; a ``crs`` member naming
+    anything but WGS 84 longitude/latitude; a mapped property no feature has.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+import unicodedata
+from pathlib import Path
+from typing import Any, Iterator
+
+from shapely.geometry import shape
+
+from .records import FIELDS, FileProblem, ProgressCallback, Record, open_counted
+
+# The key of ``Record.fields`` that says why a record has no usable coordinates.
+GEOMETRY_PROBLEM = "_geometry_problem"
+AREA_NOTE = "area: stored as a point inside it"
+
+_AREAS = ("Polygon", "MultiPolygon")
+_GEOMETRY_TYPES = (
+    "Point", "MultiPoint", "LineString", "MultiLineString", "Polygon", "MultiPolygon", "GeometryCollection",
+)
+_SOURCE_REF_ALIASES = ("id", "@id")
+
+
+def clean_text(value: Any) -> Any:
+    """Strings NFC-normalised and stripped (empty -> None); anything else unchanged."""
+    if isinstance(value, str):
+        value = unicodedata.normalize("NFC", value).strip()
+        return value or None
+    return value
+
+
+def not_utf8(path: str | Path, raw: bytes, exc: UnicodeDecodeError) -> str:
+    """The message for a file that is not UTF-8: where, and what to do."""
+    line = raw.count(b"\n", 0, exc.start) + 1
+    return (
+        f"{path}: not UTF-8 (byte 0x{raw[exc.start]:02x} on line {line}, byte offset {exc.start}); "
+        "save the file as UTF-8 (if it came from Excel or an old system it may be Windows-1257)"
+    )
+
+
+def read_bytes(path: str | Path, on_bytes: ProgressCallback | None) -> bytes:
+    try:
+        with open_counted(path, on_bytes) as fh:
+            return fh.read()
+    except OSError as exc:
+        raise FileProblem(f"{path}: cannot read the file: {exc.strerror or exc}") from None
+
+
+def read_geojson(
+    path: str | Path,
+    *,
+    mapping: dict[str, str] | None = None,
+    on_bytes: ProgressCallback | None = None,
+) -> Iterator[Record]:
+    """Yield one :class:`Record` per feature of the GeoJSON file at ``path``.
+
+    Raises :class:`FileProblem` (before yielding anything) when the file as a
+    whole cannot be read; see the module docstring.
+    """
+    mapping = dict(mapping or {})
+    unknown = [f for f in mapping if f not in FIELDS]
+    if unknown:
+        raise ValueError(f"unknown field {unknown[0]!r} in mapping; fields: {', '.join(FIELDS)}")
+    features = _load_features(path, on_bytes)
+    _check_mapping(path, features, mapping)
+    return _records(str(path), features, mapping)
+
+
+def _load_features(path: str | Path, on_bytes: ProgressCallback | None) -> list[Any]:
+    raw = read_bytes(path, on_bytes)
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise FileProblem(not_utf8(path, raw, exc)) from None
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise FileProblem(f"{path}: not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}") from None
+    if not isinstance(data, dict):
+        raise FileProblem(f"{path}: not a GeoJSON FeatureCollection (found a JSON {_json_kind(data)})")
+    kind = data.get("type")
+    if kind == "Feature":
+        features = [data]
+    elif kind == "FeatureCollection":
+        features = data.get("features")
+        if not isinstance(features, list):
+            raise FileProblem(f"{path}: the FeatureCollection has no \"features\" list")
+    elif kind is None:
+        hint = " (this looks like Overpass JSON: use the OSM reader)" if "elements" in data else ""
+        raise FileProblem(f"{path}: not a GeoJSON FeatureCollection (found an object without \"type\"){hint}")
+    else:
+        raise FileProblem(f"{path}: not a GeoJSON FeatureCollection (found type {kind!r})")
+    _check_crs(path, data.get("crs"))
+    return features
+
+
+def _json_kind(value: Any) -> str:
+    if isinstance(value, list):
+        return "array"
+    if isinstance(value, str):
+        return "string"
+    if isinstance(value, bool):
+        return "boolean"
+    if value is None:
+        return "null"
+    return "number"
+
+
+_WGS84_CRS = re.compile(r"(CRS84|(^|:)4326)$", re.IGNORECASE)
+
+
+def _check_crs(path: str | Path, crs: Any) -> None:
+    """A GeoJSON 2008 ``crs`` member naming anything but WGS 84 lon/lat means projected coordinates."""
+    if crs is None:
+        return
+    name = crs.get("properties", {}).get("name") if isinstance(crs, dict) else None
+    if isinstance(name, str) and _WGS84_CRS.search(name.strip()):
+        return
+    raise FileProblem(
+        f"{path}: coordinates are in {name or json.dumps(crs)}, not WGS 84 longitude/latitude; "
+        f"convert them first, e.g. ogr2ogr -t_srs EPSG:4326 out.geojson {path}"
+    )
+
+
+def _properties(feature: Any) -> dict[str, Any]:
+    if isinstance(feature, dict) and isinstance(feature.get("properties"), dict):
+        return feature["properties"]
+    return {}
+
+
+def _check_mapping(path: str | Path, features: list[Any], mapping: dict[str, str]) -> None:
+    """A mapped property that no feature has is a typo, like a missing CSV column."""
+    if not mapping or not features:
+        return
+    seen: set[str] = set()
+    for feature in features:
+        seen.update(_properties(feature))
+    for ours, theirs in mapping.items():
+        if theirs not in seen:
+            found = ", ".join(sorted(seen)[:30]) or "none"
+            raise FileProblem(
+                f"{path}: --map {ours}={theirs}: no feature has a property {theirs!r}; properties found: {found}"
+            )
+
+
+def _records(file: str, features: list[Any], mapping: dict[str, str]) -> Iterator[Record]:
+    for number, feature in enumerate(features, start=1):
+        yield _record(file, number, feature, mapping)
+
+
+def _record(file: str, number: int, feature: Any, mapping: dict[str, str]) -> Record:
+    record = Record(file=file, fields={}, feature=number)
+    if not isinstance(feature, dict):
+        record.fields.update(lat=None, lon=None)
+        record.fields[GEOMETRY_PROBLEM] = f"not a GeoJSON Feature (found a JSON {_json_kind(feature)})"
+        return record
+    if feature.get("type", "Feature") != "Feature":
+        record.fields.update(lat=None, lon=None)
+        record.fields[GEOMETRY_PROBLEM] = f"not a GeoJSON Feature (found type {feature.get('type')!r})"
+        return record
+
+    props = _properties(feature)
+    fields = record.fields
+    for name in FIELDS:
+        key = mapping.get(name, name)
+        if key in props:
+            fields[name] = clean_text(props[key])
+    if "source_ref" not in mapping and fields.get("source_ref") is None:
+        for alias in _SOURCE_REF_ALIASES:
+            if clean_text(props.get(alias)) is not None:
+                fields["source_ref"] = clean_text(props[alias])
+                break
+        else:
+            if clean_text(feature.get("id")) is not None:
+                fields["source_ref"] = clean_text(feature["id"])
+
+    from_properties = (fields.get("lat"), fields.get("lon"))
+    fields["lat"] = fields["lon"] = None
+    geometry = feature.get("geometry")
+    if geometry is None and None not in from_properties:
+        fields["lat"], fields["lon"] = from_properties
+        record.notes.append("no geometry: coordinates from the lat and lon properties")
+        return record
+    point, problem = _point(geometry)
+    if problem is not None:
+        fields[GEOMETRY_PROBLEM] = problem
+    else:
+        fields["lon"], fields["lat"] = point
+        if geometry["type"] in _AREAS:
+            record.notes.append(AREA_NOTE)
+    return record
+
+
+def _number(value: Any) -> float | None:
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return None
+    return float(value)
+
+
+def _point(geometry: Any) -> tuple[tuple[float, float] | None, str | None]:
+    """((lon, lat), None) for a usable geometry, else (None, why not)."""
+    if geometry is None:
+        return None, "the feature has no geometry (null); expected a Point or an area"
+    if not isinstance(geometry, dict) or not isinstance(geometry.get("type"), str):
+        return None, "the geometry is not a GeoJSON geometry object; expected a Point or an area"
+    kind = geometry["type"]
+    coords = geometry.get("coordinates")
+    if kind == "Point":
+        if isinstance(coords, list) and len(coords) >= 2:
+            lon, lat = _number(coords[0]), _number(coords[1])
+            if lon is not None and lat is not None:
+                return (lon, lat), None
+        return None, f"the Point has no usable coordinates ({json.dumps(coords)}); expected [longitude, latitude]"
+    if kind == "MultiPoint" and isinstance(coords, list) and len(coords) == 1:
+        return _point({"type": "Point", "coordinates": coords[0]})
+    if kind in _AREAS:
+        try:
+            inside = shape(geometry).representative_point()
+        except Exception as exc:  # shapely raises several types for malformed rings
+            return None, f"the {kind} cannot be read ({exc}); expected rings of [longitude, latitude]"
+        if inside.is_empty or not (math.isfinite(inside.x) and math.isfinite(inside.y)):
+            return None, f"the {kind} is empty; expected a Point or an area"
+        return (inside.x, inside.y), None
+    if kind == "MultiPoint":
+        count = len(coords) if isinstance(coords, list) else 0
+        return None, f"a MultiPoint with {count} points is not one place; expected a Point or an area"
+    if kind in _GEOMETRY_TYPES:
+        return None, f"a {kind} is not a place; expected a Point or an area"
+    return None, f"geometry type {kind!r} is not GeoJSON; expected a Point or an area"
