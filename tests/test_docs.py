@@ -55,3 +55,32 @@ def test_every_command_is_documented_with_help(tmp_path):
     for name in ours:
         assert app.cli.commands[name].help, name
         assert f"flask --app locator {name}" in README, name
+
+
+def _console_session(heading: str) -> list[tuple[str, list[str]]]:
+    """(command, output lines) from the ```console block after ``heading`` in the README."""
+    block = README.split(heading, 1)[1].split("```console\n", 1)[1].split("```", 1)[0]
+    steps: list[tuple[str, list[str]]] = []
+    for line in block.splitlines():
+        if line.startswith("$ "):
+            steps.append((line[2:], []))
+        else:
+            steps[-1][1].append(line)
+    return steps
+
+
+def test_the_readme_import_transcript_is_what_the_commands_print(db_url, session, tmp_path, monkeypatch):
+    import shlex
+    import shutil
+
+    root = Path(__file__).parent.parent
+    shutil.copytree(root / "tests" / "data" / "csv", tmp_path / "tests" / "data" / "csv")
+    monkeypatch.chdir(tmp_path)
+    runner = create_app({"DATABASE_URL": db_url}).test_cli_runner()
+    steps = _console_session("### An import, as it looks")
+    assert len(steps) == 3
+    for command, shown in steps:
+        args = shlex.split(command)
+        assert args[:3] == ["flask", "--app", "locator"]
+        result = runner.invoke(args=args[3:])
+        assert result.output.splitlines() == shown, command
