@@ -119,3 +119,54 @@ def test_export_imports_back_unchanged(runner, session, tmp_path, fmt):
     if fmt == "geojson":
         props = json.loads(out.read_text(encoding="utf-8"))["features"][0]["properties"]
         assert props["offers"][0] == {"service": "bill_payment", "fee_eur": "0.00", "condition": "salary_card=swedbank"}
+
+
+@pytest.mark.parametrize("name", ["places_utf8.csv", "places_utf8_bom.csv", "places_iso8859_13.csv"])
+def test_latvian_names_arrive_intact_in_the_database_from_every_encoding(runner, session, name):
+    result = runner.invoke(args=["import", "csv", str(DATA / "csv" / name), "--source", "enc", *OK])
+    assert result.exit_code == 0, result.output
+    names = {n for n, _ in places(session, "enc").values()}
+    addresses = set(session.scalars(select(Place.address)))
+    assert "Jāņkrogs" in names and any("Rīga" in (a or "") for a in addresses | names)
+    assert any("Daugavpils Ģimnāzijas iela" in (a or "") for a in addresses | names)
+
+
+def test_a_bank_file_with_latvian_headers_imports_without_editing(runner, session):
+    result = runner.invoke(args=[
+        "import", "csv", str(DATA / "csv" / "banka_cp1257.csv"), "--source", "banka", "--kind", "bank_branch",
+        "--map", "name=banka", "--map", "address=adrese", "--map", "fee_bill_payment=komisija", *OK])
+    assert result.exit_code == 0, result.output
+    got = {ref: name for ref, (name, _) in places(session, "banka").items()}
+    assert got == {"SW-001": "Swedbank", "SW-002": "Jāņkrogs", "SW-003": 'SIA "Mego"'}
+
+
+def test_a_terminal_gets_a_progress_bar_and_a_pipe_only_the_summary(db_url, session, tmp_path):
+    import os
+    import pty
+    import subprocess
+    import sys
+
+    f = write(tmp_path, "atm.csv", "id,name,lat,lon\n" + "".join(
+        f"{i},A{i},{56.9 + i / 1e5:.6f},24.1\n" for i in range(2000)))
+    env = {**os.environ, "LOCATOR_DATABASE_URL": db_url, "COLUMNS": "100"}
+    flask = str(Path(sys.executable).with_name("flask"))
+    args = [flask, "--app", "locator", "import", "csv", str(f), "--kind", "atm", "--dry-run", *OK]
+    piped = subprocess.run(args, env=env, capture_output=True, text=True, timeout=120)
+    assert piped.returncode == 0 and "Reading" not in piped.stderr + piped.stdout
+    assert piped.stdout.strip().endswith("2000 inserted, 0 updated, 0 unchanged, 0 rejected, 0 clipped, "
+                                         "0 merged, 0 removed (dry run: nothing written)")
+    controller, terminal = pty.openpty()
+    proc = subprocess.Popen(args, env=env, stdin=terminal, stdout=terminal, stderr=terminal)
+    os.close(terminal)
+    seen = b""
+    while True:
+        try:
+            chunk = os.read(controller, 4096)
+        except OSError:
+            break
+        if not chunk:
+            break
+        seen += chunk
+    proc.wait(timeout=120)
+    text = seen.decode("utf-8", "replace")
+    assert proc.returncode == 0 and "Reading atm.csv" in text and "100%" in text
