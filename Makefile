@@ -30,7 +30,8 @@ DEPS_TEST := $(DEPS_RUN) postgresql-15-postgis-3 gdal-bin
 # GeoAlchemy2's load_spatialite needs it (TECH-NOTES pitfall 2); the environment wins.
 export SPATIALITE_LIBRARY_PATH ?= mod_spatialite
 
-.PHONY: help setup deps-run deps-test venv run test bench clean pg-start pg-stop pg-status
+
+.PHONY: help setup deps-run deps-test venv run test bench bench-import clean pg-start pg-stop pg-status
 
 help:
 	@echo "locator targets:"
@@ -39,6 +40,7 @@ help:
 	@echo "  make test    deps (PostGIS, gdal) + venv, throwaway PostgreSQL cluster, pytest"
 	@echo "               on both engines; extra pytest args: PYTEST_ARGS='-k foo -x'"
 	@echo "  make bench   same cluster, runs bench/nearest.py (args: BENCH_ARGS=...)"
+	@echo "  make bench-import   bench/import.py: imports against ogr2ogr"
 	@echo "  make setup   all system packages + venv only"
 	@echo "  make clean   stop the test cluster; remove .venv, instance/, .pg-test"
 	@echo "  make pg-start / pg-stop / pg-status   the test cluster by hand"
@@ -85,6 +87,9 @@ test: deps-test venv
 
 bench: deps-test venv
 	$(PG_CLUSTER) run -- $(VENV)/bin/python bench/nearest.py $(BENCH_ARGS)
+
+bench-import: deps-test venv
+	$(PG_CLUSTER) run -- $(VENV)/bin/python bench/import.py $(BENCH_ARGS)
 
 pg-start: deps-test
 	@url=$$($(PG_CLUSTER) start); echo "export LOCATOR_TEST_POSTGRES_URL='$$url'"

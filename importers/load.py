@@ -4,6 +4,8 @@ Readers never touch the database; this is the only writer.  It runs inside the
 caller's session and transaction, so a failure anywhere leaves the database as
 it was once the caller rolls back (``locator.db.session_scope`` does).
 Loading the same rows again changes nothing and reports them as unchanged.
+New places and their offers go through ``importers.fast_insert`` (COPY on PostGIS,
+a trigger-free executemany on SpatiaLite), on the same connection and transaction.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from locator.models import Offer, Place, Source, utcnow
 
+from .fast_insert import insert_new
 from .rows import PlaceRow, RowRejected, SourceInfo
 
 PLACES = Place.__table__
@@ -95,11 +98,6 @@ def _place_values(row: PlaceRow, source_id: int, now: dt.datetime) -> dict:
     }
 
 
-_INSERT_PLACE = insert(PLACES).values(
-    {c: bindparam(c) for c in ("kind", "name", "brand", "address", "municipality", "opening_hours",
-                               "source_id", "source_ref", "updated_at")}
-    | {"geom": func.ST_GeomFromText(bindparam("wkt"), 4326)}
-)
 _UPDATE_PLACE = (
     update(PLACES)
     .where(PLACES.c.id == bindparam("place_id"))
@@ -147,17 +145,8 @@ def load(
         else:
             summary.unchanged += 1
 
-    for chunk in _chunks(inserts):
-        session.execute(_INSERT_PLACE, [_place_values(r, source_id, now) for r in chunk])
-    if inserts:
-        ids = {
-            ref: pid
-            for ref, pid in session.execute(
-                select(PLACES.c.source_ref, PLACES.c.id).where(PLACES.c.source_id == source_id)
-            )
-        }
-    else:
-        ids = {}
+    # New places and their offers: COPY on PostGIS, a lean executemany on SpatiaLite (fast_insert).
+    insert_new(session, inserts, source_id, now)
     for chunk in _chunks(updates):
         session.execute(
             _UPDATE_PLACE,
@@ -165,10 +154,6 @@ def load(
         )
         session.execute(delete(OFFERS).where(OFFERS.c.place_id.in_([pid for pid, _ in chunk])))
     offers = [
-        {"place_id": ids[r.source_ref], "service": o.service, "fee_eur": o.fee_eur,
-         "condition": o.condition, "note": o.note}
-        for r in inserts for o in r.offers
-    ] + [
         {"place_id": pid, "service": o.service, "fee_eur": o.fee_eur,
          "condition": o.condition, "note": o.note}
         for pid, r in updates for o in r.offers
