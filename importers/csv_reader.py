@@ -430,7 +430,12 @@ def clean(value: str | None) -> str | None:
     return _unquote_typographic(text).strip() or None
 
 
+_OPENERS = frozenset(opening for opening, _ in TYPOGRAPHIC_PAIRS)
+
+
 def _unquote_typographic(text: str) -> str:
+    if not text or text[0] not in _OPENERS:  # nearly every cell: no pair to look for
+        return text
     for opening, closing in TYPOGRAPHIC_PAIRS:
         if len(text) >= 2 and text.startswith(opening) and text.endswith(closing):
             inner = text[1:-1]

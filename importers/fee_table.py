@@ -55,6 +55,8 @@ def read_fee_table(path: Path) -> list[FeeRule]:
 
 def offers_for(kind: str, brand: str | None, rules: list[FeeRule]) -> tuple[OfferRow, ...]:
     """The offers a place of ``kind`` and ``brand`` gets from the table."""
+    if not rules:
+        return ()
     folded = brand.casefold() if brand else None
     specific = [r for r in rules if r.kind == kind and r.brand and r.brand.casefold() == folded]
     overridden = {r.service for r in specific}
