@@ -25,7 +25,7 @@ BENCH_ARGS  ?=
 # libproj-dev, proj-bin and libgeos-dev: pyproj and shapely are built against
 # the same PROJ and GEOS that SpatiaLite links (see requirements.txt).
 DEPS_RUN  := libsqlite3-mod-spatialite libproj-dev proj-bin libgeos-dev
-DEPS_TEST := $(DEPS_RUN) postgresql-15-postgis-3 gdal-bin
+DEPS_TEST := $(DEPS_RUN) postgresql-15-postgis-3 gdal-bin chromium
 
 # GeoAlchemy2's load_spatialite needs it (TECH-NOTES pitfall 2); the environment wins.
 export SPATIALITE_LIBRARY_PATH ?= mod_spatialite

@@ -1,0 +1,98 @@
+/* The customer page: numbered markers synced with the results list, "use my location",
+   and the share link. Everything shown from the data is set with textContent: imported
+   names never become HTML. */
+(function () {
+  "use strict";
+  var ROUND = 1000; // 3 decimals, about 100 m: the URL never holds a precise point
+
+  function el(tag, cls, text) {
+    var e = document.createElement(tag);
+    if (cls) e.className = cls;
+    if (text !== undefined) e.textContent = text;
+    return e;
+  }
+
+  function setupMap() {
+    var map = window[window.LOCATOR_MAP];
+    var dataNode = document.getElementById("map-data");
+    if (!map || !dataNode || typeof L === "undefined") return;
+    var data = JSON.parse(dataNode.textContent);
+    var markers = {};
+    var group = (data.markers.length > 30 && L.markerClusterGroup) ? L.markerClusterGroup() : L.featureGroup();
+    data.markers.forEach(function (m) {
+      var icon = L.divIcon({className: "num-marker" + (m.free ? " free" : ""), html: String(m.n),
+                            iconSize: [28, 28], iconAnchor: [14, 14], popupAnchor: [0, -12]});
+      var marker = L.marker([m.lat, m.lon], {icon: icon, title: m.name, keyboard: false});
+      var box = el("div", "popup");
+      box.appendChild(el("strong", "", m.n + ". " + m.name));
+      if (m.address) box.appendChild(el("div", "", m.address));
+      box.appendChild(el("div", "", m.distance + " · " + m.fee));
+      var link = el("a", "", document.documentElement.lang === "en" ? "Details" : "Sīkāk");
+      link.href = m.url;
+      box.appendChild(link);
+      marker.bindPopup(box);
+      marker.on("click", function () { highlight(m.n, true); });
+      markers[m.n] = marker;
+      group.addLayer(marker);
+    });
+    group.addTo(map);
+    var bounds = group.getBounds();
+    if (data.origin) {
+      var here = L.circleMarker([data.origin.lat, data.origin.lon], {radius: 7, color: "#b3261e", fillOpacity: 0.9});
+      here.addTo(map);
+      bounds = bounds.isValid() ? bounds.extend(here.getLatLng()) : L.latLngBounds([here.getLatLng()]);
+    }
+    if (bounds.isValid() && data.markers.length) map.fitBounds(bounds, {padding: [30, 30], maxZoom: 16});
+
+    function highlight(n, fromMap) {
+      document.querySelectorAll(".result.current").forEach(function (li) {
+        li.classList.remove("current");
+        li.querySelector(".pick").removeAttribute("aria-current");
+      });
+      var li = document.getElementById("result-" + n);
+      if (!li) return;
+      li.classList.add("current");
+      li.querySelector(".pick").setAttribute("aria-current", "true");
+      if (fromMap) { li.scrollIntoView({block: "nearest"}); li.querySelector(".pick").focus(); }
+    }
+    document.querySelectorAll(".pick").forEach(function (button) {
+      button.addEventListener("click", function () {
+        var n = Number(button.dataset.n), marker = markers[n];
+        highlight(n, false);
+        if (!marker) return;
+        if (group.zoomToShowLayer) group.zoomToShowLayer(marker, function () { marker.openPopup(); });
+        else { map.panTo(marker.getLatLng()); marker.openPopup(); }
+      });
+    });
+    window.LOCATOR = {map: map, markers: markers};
+  }
+
+  function setupLocate() {
+    var button = document.getElementById("locate"), out = document.getElementById("locate-message");
+    if (!button) return;
+    button.addEventListener("click", function () {
+      if (!navigator.geolocation) { out.textContent = button.dataset.unsupported; return; }
+      navigator.geolocation.getCurrentPosition(function (pos) {
+        var params = new URLSearchParams(new FormData(document.querySelector("form.filters")));
+        params.set("lat", (Math.round(pos.coords.latitude * ROUND) / ROUND).toFixed(3));
+        params.set("lon", (Math.round(pos.coords.longitude * ROUND) / ROUND).toFixed(3));
+        window.location.assign(document.querySelector("form.filters").getAttribute("action") + "?" + params);
+      }, function (err) {
+        out.textContent = err.code === err.PERMISSION_DENIED ? button.dataset.refused : button.dataset.failed;
+      }, {timeout: 10000});
+    });
+  }
+
+  function setupShare() {
+    var copy = document.getElementById("copy-share"), input = document.getElementById("share");
+    if (!copy || !input) return;
+    copy.addEventListener("click", function () {
+      input.select();
+      if (navigator.clipboard) navigator.clipboard.writeText(input.value);
+    });
+  }
+
+  setupMap();
+  setupLocate();
+  setupShare();
+})();
