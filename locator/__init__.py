@@ -25,6 +25,9 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     app.json.ensure_ascii = False
     app.json.sort_keys = False
 
+    from .i18n import init_app as init_i18n
+
+    init_i18n(app)
     web.init_app(app)
     cli.init_app(app)
     return app

@@ -70,3 +70,58 @@ def cached_sources(session: Session, needed: Iterable[int] = ()) -> dict[int, So
         with _cache_lock:
             _cache[key] = hit
     return hit[1]
+
+
+@dataclass(frozen=True)
+class OfferSummary:
+    service: str
+    fee_eur: "Decimal"
+    condition: str | None
+    note: str | None
+
+
+@dataclass(frozen=True)
+class PlaceDetails:
+    """A place with every offer and its source: what a place page shows."""
+
+    id: int
+    kind: str
+    name: str
+    brand: str | None
+    address: str | None
+    municipality: str | None
+    lat: float
+    lon: float
+    opening_hours: str | None
+    updated_at: str
+    offers: list[OfferSummary]
+    source: SourceSummary
+
+
+def place_details(session: Session, place_id: int) -> PlaceDetails:
+    """One place by id; raises UnknownPlace."""
+    from decimal import Decimal
+
+    from sqlalchemy import func
+
+    from .errors import UnknownPlace
+    from .models import Offer, Place
+
+    p, o = Place.__table__, Offer.__table__
+    row = session.execute(
+        select(p.c.id, p.c.kind, p.c.name, p.c.brand, p.c.address, p.c.municipality,
+               func.ST_Y(p.c.geom).label("lat"), func.ST_X(p.c.geom).label("lon"),
+               p.c.opening_hours, p.c.updated_at, p.c.source_id).where(p.c.id == place_id)
+    ).first()
+    if row is None:
+        raise UnknownPlace(f"no place {place_id}", param="id")
+    offers = [
+        OfferSummary(r.service, Decimal(str(r.fee_eur)).quantize(Decimal("0.01")), r.condition, r.note)
+        for r in session.execute(
+            select(o.c.service, o.c.fee_eur, o.c.condition, o.c.note)
+            .where(o.c.place_id == place_id).order_by(o.c.service, o.c.fee_eur)
+        )
+    ]
+    source = sources_by_id(session)[row.source_id]
+    return PlaceDetails(row.id, row.kind, row.name, row.brand, row.address, row.municipality,
+                        row.lat, row.lon, row.opening_hours, row.updated_at.isoformat(), offers, source)

@@ -90,6 +90,24 @@ SETTINGS: tuple[Setting, ...] = (
         float,
     ),
     Setting(
+        "TILE_URL",
+        "https://tile.openstreetmap.org/{z}/{x}/{y}.png",
+        "Map tiles under the local base layer; empty for none (the outline and "
+        "municipality borders are always drawn from local files).",
+    ),
+    Setting(
+        "TILE_ATTRIBUTION",
+        '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors',
+        "Attribution shown for the tile layer (HTML, from the operator, not from data).",
+    ),
+    Setting(
+        "SEARCH_GEOCODER",
+        "gazetteer",
+        "Geocoder for the search box: 'gazetteer' (offline, built from the shipped "
+        "places, postcodes and imported addresses), 'nominatim' or 'photon' "
+        "(with GEOCODER_URL, GEOCODER_USER_AGENT, GEOCODER_TIMEOUT_S).",
+    ),
+    Setting(
         "SECRET_KEY",
         None,
         "Flask secret for sessions and CSRF. Random per process when unset "

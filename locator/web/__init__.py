@@ -8,7 +8,11 @@ from flask import Flask
 def init_app(app: Flask) -> None:
     from . import api, errors, pages, requests
 
+    from flask_wtf.csrf import CSRFProtect
+
     requests.init_app(app)
     errors.init_app(app)
+    CSRFProtect(app)
     app.register_blueprint(api.bp)
     app.register_blueprint(pages.bp)
+    pages.init_app(app)

@@ -1,0 +1,105 @@
+"""Languages: Latvian (the default, at /) and English (at /en/), through Flask-Babel.
+
+The language comes from the URL, never from a cookie or a header guess, so a
+shared link opens in the language it was shared in.  Numbers, distances and
+times are formatted the way each language does (Babel's locale data).
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+
+from flask import Flask, g, request
+from flask_babel import Babel, format_date, format_datetime, format_decimal, format_time
+from flask_babel import gettext as _
+
+from .config import PROJECT_ROOT
+
+LANGUAGES = ("lv", "en")
+DEFAULT = "lv"
+
+
+def current_language() -> str:
+    lang = getattr(g, "lang", None)
+    if lang in LANGUAGES:
+        return lang
+    path = request.path if request else ""
+    return "en" if path == "/en" or path.startswith("/en/") else DEFAULT
+
+
+def distance(metres: float) -> str:
+    """"350 m" / "1,2 km" (lv) / "1.2 km" (en)."""
+    if metres < 1000:
+        return f"{format_decimal(round(metres / 10) * 10, format='#,##0')} m"
+    if metres < 10_000:
+        return f"{format_decimal(metres / 1000, format='#,##0.0')} km"
+    return f"{format_decimal(round(metres / 1000), format='#,##0')} km"
+
+
+def money(eur: Decimal) -> str:
+    """"€0,50" (lv) / "€0.50" (en)."""
+    return f"€{format_decimal(eur, format='#,##0.00')}"
+
+
+def clock(moment: datetime) -> str:
+    return format_time(moment, format="HH:mm")
+
+
+def weekday_clock(moment: datetime) -> str:
+    """"pirmd. 09:00" / "Mon 09:00"."""
+    return format_datetime(moment, format="EEE HH:mm")
+
+
+def date_text(iso: str) -> str:
+    """"2026. gada 31. janv." / "Jan 31, 2026"."""
+    return format_date(date.fromisoformat(iso), format="medium")
+
+
+def condition_text(condition: str) -> str:
+    key, _sep, value = condition.partition("=")
+    if key == "salary_card":
+        return _("free with a salary card of %(bank)s", bank=value.title() if value.islower() else value)
+    return condition
+
+
+def switch_language_url() -> str:
+    """The same page (and query) in the other language."""
+    path = request.full_path.rstrip("?")
+    if current_language() == "en":
+        rest = path[3:] if path.startswith("/en") else path
+        return rest if rest.startswith("/") else "/" + rest
+    return "/en" + path
+
+
+def compile_catalogs(directory=PROJECT_ROOT / "translations") -> None:
+    """Build each messages.mo from its .po when missing or older (milliseconds; no build step to forget)."""
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+
+    for po in directory.glob("*/LC_MESSAGES/messages.po"):
+        mo = po.with_suffix(".mo")
+        if mo.exists() and mo.stat().st_mtime >= po.stat().st_mtime:
+            continue
+        with open(po, "rb") as fh:
+            catalog = read_po(fh)
+        tmp = mo.with_suffix(".mo.tmp")
+        with open(tmp, "wb") as fh:
+            write_mo(fh, catalog)
+        tmp.replace(mo)
+
+
+def init_app(app: Flask) -> None:
+    compile_catalogs()
+    app.config.setdefault("BABEL_DEFAULT_LOCALE", DEFAULT)
+    app.config.setdefault("BABEL_DEFAULT_TIMEZONE", "Europe/Riga")  # opening hours are Riga time
+    app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", str(PROJECT_ROOT / "translations"))
+    Babel(app, locale_selector=current_language)
+    app.jinja_env.filters["distance"] = distance
+    app.jinja_env.filters["money"] = money
+    app.jinja_env.filters["clock"] = clock
+    app.jinja_env.filters["weekday_clock"] = weekday_clock
+    app.jinja_env.filters["date_text"] = date_text
+    app.jinja_env.globals["condition_text"] = condition_text
+    app.jinja_env.globals["switch_language_url"] = switch_language_url
+    app.jinja_env.globals["current_language"] = current_language

@@ -1,0 +1,112 @@
+"""Write translations/lv/LC_MESSAGES/messages.po from messages.pot and the table below.
+
+Run after `pybabel extract -F babel.cfg -o translations/messages.pot .` when
+texts change; tests/test_i18n.py fails while a message has no Latvian text.
+"""
+
+from pathlib import Path
+
+from babel.messages.catalog import Catalog
+from babel.messages.pofile import read_po, write_po
+
+LV = {
+    "free with a salary card of %(bank)s": "bez maksas ar %(bank)s algas karti",
+    "Bank branch": "Bankas filiāle",
+    "ATM": "Bankomāts",
+    "Post office": "Pasta nodaļa",
+    "Partner dealer": "Partneru veikals",
+    "Telecom shop": "Sakaru veikals",
+    "Pay a bill": "Samaksāt rēķinu",
+    "Deposit cash": "Iemaksāt skaidru naudu",
+    "Buy a service": "Nopirkt pakalpojumu",
+    "Buy a phone": "Nopirkt telefonu",
+    "Where to pay without commission": "Kur samaksāt bez komisijas",
+    "Skip to content": "Pāriet uz saturu",
+    "Pay bills without commission, buy services: near you": "Rēķini bez komisijas, pakalpojumi: tuvu jums",
+    "Language": "Valoda",
+    "Data:": "Dati:",
+    "Bank branches, ATMs, partner shops, closed centres and all fees are illustrative.":
+        "Bankas filiāles, bankomāti, partneru veikali, slēgtie centri un visas maksas ir ilustratīvas.",
+    "Sources and licences": "Avoti un licences",
+    "This customer centre closed on %(date)s.": "Šis klientu centrs slēgts %(date)s.",
+    "Pay without commission nearby": "Samaksāt bez komisijas tuvumā",
+    "Nearest post office": "Tuvākā pasta nodaļa",
+    "Dealers and partner shops nearby": "Partneru veikali tuvumā",
+    "no commission": "bez komisijas",
+    "Details": "Sīkāk",
+    "All closed centres": "Visi slēgtie centri",
+    "Map": "Karte",
+    "Closed customer centres": "Slēgtie klientu centri",
+    "closed on %(date)s": "slēgts %(date)s",
+    "hours unknown": "darba laiks nav zināms",
+    "open until %(time)s": "atvērts līdz %(time)s",
+    "open 24/7": "atvērts visu diennakti",
+    "closed, opens %(when)s": "slēgts, atver %(when)s",
+    "closed": "slēgts",
+    "Where can I pay without commission?": "Kur samaksāt bez komisijas?",
+    "Address, place or postcode": "Adrese, vieta vai pasta indekss",
+    "e.g. Audēju iela, Rīga or LV-1050": "piem., Audēju iela, Rīga vai LV-1050",
+    "Search": "Meklēt",
+    "You did not allow this page to know your location. Type an address instead, or allow location for this site in your browser settings.":
+        "Jūs neatļāvāt šai lapai uzzināt jūsu atrašanās vietu. Ierakstiet adresi vai atļaujiet atrašanās vietu šai vietnei pārlūka iestatījumos.",
+    "Your location could not be found. Type an address instead.":
+        "Jūsu atrašanās vietu neizdevās noteikt. Ierakstiet adresi.",
+    "This browser cannot tell your location. Type an address instead.":
+        "Šis pārlūks nevar noteikt jūsu atrašanās vietu. Ierakstiet adresi.",
+    "Use my location": "Izmantot manu atrašanās vietu",
+    "Several places match “%(text)s”. Which one?": "Vaicājumam „%(text)s” atbilst vairākas vietas. Kura no tām?",
+    "Nothing found for “%(text)s”.": "Vaicājumam „%(text)s” nekas netika atrasts.",
+    "Type an address, a place or a postcode.": "Ierakstiet adresi, vietu vai pasta indeksu.",
+    "The address search is not answering; try again in a moment, or use your location.":
+        "Adrešu meklēšana neatbild; mēģiniet vēlreiz pēc brīža vai izmantojiet savu atrašanās vietu.",
+    "Filters": "Filtri",
+    "I need to": "Man vajag",
+    "Without commission only": "Tikai bez komisijas",
+    "I have a salary card of": "Man ir algas karte no",
+    "no bank": "nav",
+    "Open": "Atvērts",
+    "any time": "jebkurā laikā",
+    "now": "tagad",
+    "at": "laikā",
+    "Date and time": "Datums un laiks",
+    "Kind": "Veids",
+    "any": "jebkurš",
+    "Within": "Līdz",
+    "any distance": "jebkurā attālumā",
+    "Apply": "Rādīt",
+    "Nearest places": "Tuvākās vietas",
+    "Nothing matches within reach. The nearest is %(name)s, %(distance)s away.":
+        "Tuvumā nekas neatbilst. Tuvākā ir %(name)s, %(distance)s attālumā.",
+    "No place offers this.": "Neviena vieta to nepiedāvā.",
+    "Link to this search": "Saite uz šo meklējumu",
+    "Copy": "Kopēt",
+    "Or start from the centre you used to visit:": "Vai sāciet no centra, kuru apmeklējāt agrāk:",
+    "Fees": "Maksas",
+    "Service": "Pakalpojums",
+    "Fee": "Maksa",
+    "Condition": "Nosacījums",
+    "Opening hours": "Darba laiks",
+    "unknown": "nav zināms",
+    "Source": "Avots",
+    "illustrative": "ilustratīvs",
+    "Other places nearby": "Citas vietas tuvumā",
+}
+
+if __name__ == "__main__":
+    here = Path(__file__).parent
+    with open(here / "messages.pot", "rb") as fh:
+        template = read_po(fh)
+    catalog = Catalog(locale="lv", project="locator")
+    catalog.update(template)
+    missing = []
+    for message in catalog:
+        if message.id:
+            message.string = LV.get(message.id, "")
+            message.flags.discard("fuzzy")
+            if not message.string:
+                missing.append(message.id)
+    out = here / "lv" / "LC_MESSAGES" / "messages.po"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    with open(out, "wb") as fh:
+        write_po(fh, catalog, width=100, omit_header=False)
+    print(f"{out}: {len(catalog) - len(missing)} translated, missing: {missing}")
