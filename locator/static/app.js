@@ -18,7 +18,11 @@
     if (!map || !dataNode || typeof L === "undefined") return;
     var data = JSON.parse(dataNode.textContent);
     var markers = {};
-    var group = (data.markers.length > 30 && L.markerClusterGroup) ? L.markerClusterGroup() : L.featureGroup();
+    // Clustered, with a small radius: only markers that would overlap (the demo has 43 post
+    // offices on one Rīga point) gather into a cluster, which spreads out when clicked.
+    var group = L.markerClusterGroup
+      ? L.markerClusterGroup({maxClusterRadius: 24, spiderfyOnMaxZoom: true, showCoverageOnHover: false})
+      : L.featureGroup();
     data.markers.forEach(function (m) {
       var icon = L.divIcon({className: "num-marker" + (m.free ? " free" : ""), html: String(m.n),
                             iconSize: [28, 28], iconAnchor: [14, 14], popupAnchor: [0, -12]});
@@ -36,6 +40,17 @@
       group.addLayer(marker);
     });
     group.addTo(map);
+    var lang = document.documentElement.lang;
+    (data.centres || []).forEach(function (c) {
+      var box = el("div", "popup");
+      box.appendChild(el("strong", "", c.name));
+      box.appendChild(el("div", "", c.address));
+      var link = el("a", "", lang === "en" ? "Where to pay instead" : "Kur maksāt tagad");
+      link.href = c.url;
+      box.appendChild(link);
+      L.marker([c.lat, c.lon], {icon: L.divIcon({className: "centre-marker", html: "×", iconSize: [20, 20]}),
+                                title: c.name, keyboard: false}).bindPopup(box).addTo(map);
+    });
     var bounds = group.getBounds();
     if (data.origin) {
       var here = L.circleMarker([data.origin.lat, data.origin.lon], {radius: 7, color: "#b3261e", fillOpacity: 0.9});
