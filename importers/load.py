@@ -14,7 +14,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Iterable
 
-from sqlalchemy import bindparam, delete, func, insert, select, update
+from sqlalchemy import bindparam, delete, func, insert, select, text, update
 from sqlalchemy.orm import Session
 
 from locator.models import Offer, Place, Source, utcnow
@@ -26,6 +26,7 @@ PLACES = Place.__table__
 OFFERS = Offer.__table__
 SOURCES = Source.__table__
 BATCH = 5_000
+ANALYZE_AFTER = 500  # rows inserted or removed
 
 
 @dataclass
@@ -168,4 +169,9 @@ def load(
             session.execute(delete(PLACES).where(PLACES.c.id.in_(chunk)))
         summary.removed = len(gone)
     session.flush()
+    if summary.inserted + summary.removed >= ANALYZE_AFTER:
+        # Fresh statistics, or the planner may walk the primary key instead of the
+        # spatial index until autovacuum comes round (seen on PostGIS after a bulk load).
+        for table in ("places", "offers"):
+            session.execute(text(f"ANALYZE {table}"))
     return summary

@@ -99,8 +99,9 @@ def serve(app) -> Iterator[str]:
 def browser():
     """One headless Chromium for the session (Playwright started here too).
 
-    Import it together with ``page``: pytest resolves a fixture's own fixtures by
-    name in the *test* module, so ``page`` alone would not find ``browser``.
+    Registered once, in ``tests/conftest.py``: imported into several test modules
+    it would be several session fixtures, and a second Playwright started while
+    the first runs fails ("Sync API inside the asyncio loop").
     """
     _no_download_env()
     from playwright.sync_api import sync_playwright

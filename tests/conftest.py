@@ -18,6 +18,7 @@ from locator import create_app, migrate
 from locator.db import dispose_engines, get_engine, ping, session_for
 from locator.models import ClosedCentre, ImportRun, Offer, Place, Source
 
+from tests.browser import browser, page  # noqa: F401  (registered once: one Chromium per session)
 from tests.databases import ENGINES, new_database
 
 

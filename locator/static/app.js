@@ -52,12 +52,15 @@
                                 title: c.name, keyboard: false}).bindPopup(box).addTo(map);
     });
     var bounds = group.getBounds();
-    if (data.origin) {
-      var here = L.circleMarker([data.origin.lat, data.origin.lon], {radius: 7, color: "#b3261e", fillOpacity: 0.9});
+    if (data.origin) {  // "you are here": above every other marker
+      var here = L.marker([data.origin.lat, data.origin.lon], {
+        icon: L.divIcon({className: "origin-marker", iconSize: [18, 18]}),
+        zIndexOffset: 1000, keyboard: false, interactive: false});
       here.addTo(map);
       bounds = bounds.isValid() ? bounds.extend(here.getLatLng()) : L.latLngBounds([here.getLatLng()]);
     }
-    if (bounds.isValid() && data.markers.length) map.fitBounds(bounds, {padding: [30, 30], maxZoom: 16});
+    // Not animated: a zoom still running would swallow zoomToShowLayer's callback.
+    if (bounds.isValid() && data.markers.length) map.fitBounds(bounds, {padding: [30, 30], maxZoom: 16, animate: false});
 
     function highlight(n, fromMap) {
       document.querySelectorAll(".result.current").forEach(function (li) {

@@ -9,38 +9,38 @@ are built with ``textContent`` in the browser: imported names never become HTML.
 
 from __future__ import annotations
 
-import functools
-import json
 from typing import Mapping
 
 from flask import url_for
+from flask_babel import gettext as _
 
-from maps.base import offline_map, render_parts
+from maps.base import offline_map, offline_marker_cluster, render_parts
 
-from ..config import PROJECT_ROOT
 from ..i18n import distance, money
 
 LATVIA = (56.88, 24.6)
+# The page draws with Leaflet and its cluster plugin only; folium's other defaults
+# (jQuery, Bootstrap, Font Awesome, glyphicons, awesome-markers) are ~500 KB of
+# render-blocking files the page never uses.
+NEEDED_LINKS = ("leaflet-1.9.3/", "leaflet.markercluster-")
 
 
-@functools.cache
-def _geojson(name: str) -> dict:
-    with open(PROJECT_ROOT / "data" / name, encoding="utf-8") as fh:
-        return json.load(fh)
+def _needed_links(links: str) -> str:
+    return "\n".join(line for line in links.splitlines() if any(k in line for k in NEEDED_LINKS))
 
 
 def results_map(state, rows, centres, *, lang: str, config: Mapping) -> dict:
     """Parts to embed (header, html, script), the map's JS name, and the markers' data."""
     centre = (state.lat, state.lon) if state.has_point else LATVIA
-    m = offline_map(
-        static_url=url_for("static", filename="vendor").rstrip("/"),
+    static_url = url_for("static", filename="vendor").rstrip("/")
+    m = offline_map(  # the outline and municipalities: the project's data/ files
+        static_url=static_url,
         tiles_url=config.get("TILE_URL") or None,
         tiles_attribution=config.get("TILE_ATTRIBUTION") or "",
         center=centre,
         zoom=14 if state.has_point else 7,
-        outline_geojson=_geojson("latvia_outline.geojson"),
-        municipalities_geojson=_geojson("municipalities.geojson"),
     )
+    offline_marker_cluster(static_url=static_url, name="results-cluster").add_to(m)  # links the plugin
     from .pages import page_url
 
     markers = [
@@ -52,7 +52,7 @@ def results_map(state, rows, centres, *, lang: str, config: Mapping) -> dict:
             "lat": match.place.lat,
             "lon": match.place.lon,
             "distance": distance(match.distance_m),
-            "fee": money(match.fee_eur),
+            "fee": _("no commission") if match.commission_free else money(match.fee_eur),
             "free": match.commission_free,
             "url": page_url("place", lang, place_id=match.place.id),
         }
@@ -64,8 +64,10 @@ def results_map(state, rows, centres, *, lang: str, config: Mapping) -> dict:
         for c in centres
     ]
     origin = {"lat": state.lat, "lon": state.lon} if state.has_point else None
+    parts = render_parts(m)
     return {
-        **render_parts(m),
+        **parts,
+        "links": _needed_links(parts["links"]),
         "name": m.get_name(),
         "data": {"markers": markers, "centres": centres_data, "origin": origin},
     }
