@@ -261,7 +261,7 @@ def http_get(url: str) -> tuple[float, bytes]:
 
 def expected_counts(html: str) -> tuple[int | None, int | None]:
     """(rows, centres) as the server rendered them: what the browser must show."""
-    rows = len(re.findall(r'<li class="result"', html))
+    rows = len(re.findall(r'<li class="result[ "]', html))
     m = re.search(r'<ul class="centres">(.*?)</ul>', html, re.S)
     centres = len(re.findall(r"<li>", m.group(1))) if m else None
     if m:
