@@ -48,26 +48,27 @@ from __future__ import annotations
 
 import argparse
 import cProfile
-import datetime as dt
-import http.client
-import io
 import json
 import os
-import platform
 import pstats
 import re
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
 import urllib.request
+from importlib.metadata import version
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-os.environ.setdefault("SPATIALITE_LIBRARY_PATH", "mod_spatialite")
+from common import (  # bench/common.py; puts the repo root on sys.path
+    GunicornServer,
+    command_version,
+    log,
+    machine_info,
+    profile_text,
+    save_results,
+)
+
 os.environ["PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD"] = "1"
 
 from sqlalchemy import text  # noqa: E402
@@ -78,7 +79,6 @@ from locator import migrate  # noqa: E402
 from locator.db import dispose_engines, get_engine, session_scope  # noqa: E402
 from locator.demo import load_demo  # noqa: E402
 
-RESULTS_DIR = ROOT / "bench" / "results"
 CHROMIUM = "/usr/bin/chromium"
 PLACES_SEED = 1
 GOAL_S = 1.0  # ready in under 1 s at 50,000 places
@@ -125,41 +125,8 @@ NAV_JS = """
 """
 
 
-def log(msg: str = "") -> None:
-    print(msg, flush=True)
-
-
 def median(values):
     return statistics.median(values) if values else None
-
-
-# --- machine --------------------------------------------------------------------
-
-
-def machine_info() -> dict:
-    model = None
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                model = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    try:
-        chromium = subprocess.run([CHROMIUM, "--version"], capture_output=True, text=True, timeout=30).stdout.strip()
-    except (OSError, subprocess.SubprocessError):
-        chromium = None
-    from importlib.metadata import version
-
-    return {
-        "nproc": len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count(),
-        "cpu_model": model,
-        "loadavg_start": os.getloadavg(),
-        "python": platform.python_version(),
-        "platform": platform.platform(),
-        "chromium": chromium,
-        **{pkg: version(pkg) for pkg in ("playwright", "flask", "folium", "gunicorn", "sqlalchemy")},
-    }
 
 
 # --- databases --------------------------------------------------------------------
@@ -199,55 +166,6 @@ def build_database(path: Path, n: int | None) -> dict:
 
 def app_overrides(url: str) -> dict:
     return {"DATABASE_URL": url, "TILE_URL": "", "SECRET_KEY": "bench"}
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-class Server:
-    """gunicorn: 1 gthread worker (4 threads) on a free loopback port."""
-
-    def __init__(self, url: str, logdir: Path, threads: int = 4):
-        self.port = free_port()
-        self.base = f"http://127.0.0.1:{self.port}"
-        self.log_path = logdir / f"gunicorn-{self.port}.log"
-        self.log = open(self.log_path, "wb")
-        cmd = [
-            sys.executable, "-m", "gunicorn",
-            "--worker-class", "gthread", "--workers", "1", "--threads", str(threads),
-            "--bind", f"127.0.0.1:{self.port}", "--log-level", "warning",
-            f"locator:create_app({app_overrides(url)!r})",
-        ]
-        self.proc = subprocess.Popen(cmd, cwd=ROOT, stdout=self.log, stderr=subprocess.STDOUT)
-        deadline = time.monotonic() + 60
-        while True:
-            if self.proc.poll() is not None:
-                raise RuntimeError(f"gunicorn exited with {self.proc.returncode}: {self.log_path.read_text()}")
-            try:
-                c = http.client.HTTPConnection("127.0.0.1", self.port, timeout=5)
-                c.request("GET", "/healthz")
-                r = c.getresponse()
-                r.read()
-                c.close()
-                if r.status == 200:
-                    return
-                raise RuntimeError(f"/healthz answered {r.status}")
-            except (ConnectionRefusedError, ConnectionResetError, http.client.RemoteDisconnected):
-                if time.monotonic() > deadline:
-                    raise RuntimeError(f"gunicorn did not come up: {self.log_path.read_text()}")
-                time.sleep(0.1)
-
-    def close(self) -> None:
-        self.proc.terminate()
-        try:
-            self.proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-            self.proc.wait()
-        self.log.close()
 
 
 def http_get(url: str) -> tuple[float, bytes]:
@@ -446,13 +364,10 @@ def profile_server(url: str, path: str, top: int) -> dict:
         prof.disable()
         times.append(time.perf_counter() - t0)
         assert r.status_code == 200
-    buf = io.StringIO()
-    stats = pstats.Stats(prof, stream=buf).strip_dirs()
-    stats.sort_stats("cumulative").print_stats(top)
-    stats.sort_stats("tottime").print_stats(top)
+    report = profile_text(prof, top, order=("cumulative", "tottime"))
     # a few named buckets, cumulative seconds per request
     buckets = {}
-    raw = stats.stats  # {(file, line, func): (cc, nc, tt, ct, callers)}
+    raw = pstats.Stats(prof).strip_dirs().stats  # {(file, line, func): (cc, nc, tt, ct, callers)}
     wanted = {
         "render_index (whole view)": ("pages.py", "render_index"),
         "find (nearest query + hours)": ("pages.py", "find"),
@@ -469,7 +384,7 @@ def profile_server(url: str, path: str, top: int) -> dict:
         buckets[label] = ct / PROFILE_REQUESTS
     dispose_engines()
     return {"path": path, "requests": PROFILE_REQUESTS, "wall_median_s": median(times),
-            "per_request_s": buckets, "text": buf.getvalue()}
+            "per_request_s": buckets, "text": report}
 
 
 # --- report ---------------------------------------------------------------------------
@@ -547,7 +462,10 @@ def main(argv=None) -> int:
     from tests.browser import launch
 
     started = time.perf_counter()
-    info = machine_info()
+    info = machine_info(
+        chromium=command_version(CHROMIUM),
+        **{pkg: version(pkg) for pkg in ("playwright", "flask", "folium", "gunicorn", "sqlalchemy")},
+    )
     log(f"machine: {info['nproc']} CPUs, {info['cpu_model']}, load {info['loadavg_start']}")
     log(f"{info['chromium']}, playwright {info['playwright']}, python {info['python']}")
     sizes: list[int | None] = ([] if args.no_demo_only else [None]) + args.sizes
@@ -562,8 +480,8 @@ def main(argv=None) -> int:
                 db = build_database(tmpdir / f"map_{label}.sqlite", n)
                 log(f"\n== {db['places']:,} places ({db['demo_places']} demo + {db['synthetic_places']:,} synthetic, "
                     f"{db['closed_centres']} closed centres; built in {db['build_s']:.1f} s) ==")
-                server = Server(db["url"], tmpdir)
-                try:
+                # 4 threads: the page's static files load in parallel
+                with GunicornServer(app_overrides(db["url"]), tmpdir, threads=4) as server:
                     pages = bench_pages(browser, server.base, args.loads)
                     trace = None
                     if not args.no_trace and n == max(args.sizes):
@@ -571,8 +489,6 @@ def main(argv=None) -> int:
                         log(f"  main-thread ms by kind of work (median of {TRACE_LOADS} traced loads to the load event):")
                         for page_name, buckets in trace.items():
                             log(f"    {page_name}: " + ", ".join(f"{k} {v:.0f}" for k, v in buckets.items()))
-                finally:
-                    server.close()
                 results.append({"size": label, **db, "pages": pages, "browser_trace": trace})
             if not args.no_profile:
                 biggest = max(results, key=lambda r: r["places"])
@@ -594,19 +510,9 @@ def main(argv=None) -> int:
     elapsed = time.perf_counter() - started
     log(f"total {elapsed:.0f} s, load average at the end {info['loadavg_end']}")
 
-    out = args.output or RESULTS_DIR / f"map_page-{dt.datetime.now():%Y%m%d-%H%M%S}.json"
-    out.parent.mkdir(parents=True, exist_ok=True)
-    doc = {
-        "created": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
-        "args": {k: (str(v) if isinstance(v, Path) else v) for k, v in vars(args).items()},
-        "machine": info,
-        "elapsed_s": elapsed,
-        "results": [{k: v for k, v in r.items() if k != "url"} for r in results],
-        "profile": profile,
-        "target": v,
-    }
-    out.write_text(json.dumps(doc, indent=2, default=str))
-    log(f"results: {out}")
+    save_results("map_page", args, machine=info, elapsed_s=elapsed,
+                 results=[{k: v for k, v in r.items() if k != "url"} for r in results],
+                 profile=profile, target=v)
     return 0
 
 

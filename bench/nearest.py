@@ -30,30 +30,30 @@ from __future__ import annotations
 
 import argparse
 import cProfile
-import datetime as dt
 import gc
 import http.client
-import io
 import json
 import math
 import os
-import platform
-import pstats
-import socket
-import subprocess
 import sys
 import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-# GeoAlchemy2's load_spatialite needs it (TECH-NOTES pitfall 2); the Makefile exports it too.
-os.environ.setdefault("SPATIALITE_LIBRARY_PATH", "mod_spatialite")
+from sqlalchemy import event, text
 
-from sqlalchemy import create_engine, event, text  # noqa: E402
-from sqlalchemy.engine import make_url  # noqa: E402
+from common import (  # bench/common.py; puts the repo root on sys.path
+    GunicornServer,
+    create_postgis_database,
+    database_library_versions,
+    engine_versions,
+    log,
+    machine_info,
+    profile_text,
+    remove_sqlite_files,
+    save_results,
+)
 
 from importers.load import load  # noqa: E402
 from importers.synthetic import SYNTHETIC_SOURCE, random_places, random_points_in_latvia  # noqa: E402
@@ -61,7 +61,6 @@ from locator import migrate  # noqa: E402
 from locator.db import dispose_engines, get_engine, session_for, session_scope  # noqa: E402
 from locator.query import NearestQuery, SearchTrace, explain_nearest, nearest  # noqa: E402
 
-RESULTS_DIR = ROOT / "bench" / "results"
 PLACES_SEED = 1
 QUERY_SEED = 99
 WARMUP_SEED = 98
@@ -73,10 +72,6 @@ VARIANTS = {
 }
 TARGET_RATIO = 2.0  # core median within 2x of raw median
 TARGET_SPATIALITE_MS = 1.0  # k=5 at 100k places, SpatiaLite, core median
-
-
-def log(msg: str) -> None:
-    print(msg, flush=True)
 
 
 # --- statistics -------------------------------------------------------------
@@ -103,52 +98,6 @@ def summary_ms(ns: list[int]) -> dict:
     }
 
 
-# --- machine and versions ---------------------------------------------------
-
-
-def machine_info() -> dict:
-    model = None
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                model = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    import geoalchemy2
-    import psycopg
-    import sqlalchemy
-
-    return {
-        "nproc": len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count(),
-        "cpu_model": model,
-        "loadavg_start": os.getloadavg(),
-        "python": platform.python_version(),
-        "platform": platform.platform(),
-        "sqlalchemy": sqlalchemy.__version__,
-        "geoalchemy2": geoalchemy2.__version__,
-        "psycopg": psycopg.__version__,
-    }
-
-
-def engine_versions(engine_name: str, engine) -> dict:
-    with engine.connect() as conn:
-        if engine_name == "spatialite":
-            q = {
-                "sqlite": "SELECT sqlite_version()",
-                "spatialite": "SELECT spatialite_version()",
-                "geos": "SELECT geos_version()",
-                "proj": "SELECT proj_version()",
-            }
-        else:
-            q = {
-                "postgresql": "SHOW server_version",
-                "postgis": "SELECT postgis_lib_version()",
-                "postgis_full": "SELECT postgis_full_version()",
-            }
-        return {k: conn.execute(text(sql)).scalar() for k, sql in q.items()}
-
-
 # --- databases ----------------------------------------------------------------
 
 
@@ -164,24 +113,10 @@ class Database:
 def make_database(engine_name: str, n: int, pg_url: str | None, tmpdir: Path) -> Database:
     if engine_name == "spatialite":
         path = tmpdir / f"bench_{n}.sqlite"
-        for suffix in ("", "-wal", "-shm"):
-            Path(f"{path}{suffix}").unlink(missing_ok=True)
+        remove_sqlite_files(path)
         return Database(engine_name, n, f"sqlite+pysqlite:///{path}", str(path), lambda: None)
 
-    name = f"bench_{n}"
-    admin = create_engine(pg_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    url = make_url(pg_url).set(database=name)
-    with create_engine(url, isolation_level="AUTOCOMMIT").connect() as conn:
-        conn.execute(text("CREATE EXTENSION IF NOT EXISTS postgis"))
-
-    def drop() -> None:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
-
+    url, drop = create_postgis_database(pg_url, f"bench_{n}")
     raw = url.set(drivername="postgresql").render_as_string(hide_password=False)
     return Database(engine_name, n, url.render_as_string(hide_password=False), raw, drop)
 
@@ -328,63 +263,10 @@ def profile_core(session, queries, top: int, out_path: Path) -> str:
     run_core(session, queries)
     prof.disable()
     prof.dump_stats(out_path)
-    buf = io.StringIO()
-    stats = pstats.Stats(prof, stream=buf).strip_dirs()
-    stats.sort_stats("tottime").print_stats(top)
-    stats.sort_stats("cumulative").print_stats(top)
-    return buf.getvalue()
+    return profile_text(prof, top)
 
 
 # --- HTTP ---------------------------------------------------------------------
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-class Server:
-    """gunicorn (one gthread worker, keep-alive) serving create_app({"DATABASE_URL": url})."""
-
-    def __init__(self, url: str, logdir: Path, threads: int):
-        self.port = free_port()
-        app = f"locator:create_app({{'DATABASE_URL': {url!r}}})"
-        self.log_path = logdir / f"gunicorn-{self.port}.log"
-        self.log = open(self.log_path, "wb")
-        cmd = [
-            sys.executable, "-m", "gunicorn",
-            "--worker-class", "gthread", "--workers", "1", "--threads", str(threads),
-            "--keep-alive", "60", "--bind", f"127.0.0.1:{self.port}", "--log-level", "warning",
-            app,
-        ]
-        self.proc = subprocess.Popen(cmd, cwd=ROOT, stdout=self.log, stderr=subprocess.STDOUT)
-        deadline = time.monotonic() + 60
-        while True:
-            if self.proc.poll() is not None:
-                raise RuntimeError(f"gunicorn exited with {self.proc.returncode}: {self.log_path.read_text()}")
-            try:
-                c = http.client.HTTPConnection("127.0.0.1", self.port, timeout=5)
-                c.request("GET", "/healthz")
-                r = c.getresponse()
-                body = r.read()
-                c.close()
-                if r.status == 200:
-                    break
-                raise RuntimeError(f"/healthz answered {r.status}: {body[:500]!r}")
-            except (ConnectionRefusedError, ConnectionResetError, http.client.RemoteDisconnected):
-                if time.monotonic() > deadline:
-                    raise RuntimeError(f"gunicorn did not come up: {self.log_path.read_text()}")
-                time.sleep(0.1)
-
-    def close(self) -> None:
-        self.proc.terminate()
-        try:
-            self.proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-            self.proc.wait()
-        self.log.close()
 
 
 def http_paths(points, extra: str) -> list[str]:
@@ -505,11 +387,12 @@ def bench_database(db: Database, rows, points, warm_points, args, tmpdir: Path) 
 
     if not args.no_http:
         log(f"  HTTP: gunicorn gthread on 127.0.0.1 ...")
-        server = Server(db.url, tmpdir, args.http_threads)
-        try:
+        # one gthread worker; keep-alive 60 s so the timed requests share one connection
+        with GunicornServer({"DATABASE_URL": db.url}, tmpdir, args.http_threads,
+                            extra_args=("--keep-alive", "60")) as srv:
             for name, (kw, extra) in VARIANTS.items():
                 ns, bodies, reconnects = time_http(
-                    server.port, http_paths(warm_points, extra), http_paths(points, extra)
+                    srv.port, http_paths(warm_points, extra), http_paths(points, extra)
                 )
                 v = result["variants"][name]
                 for i, want in enumerate(v["core_ids_first"]):
@@ -524,8 +407,6 @@ def bench_database(db: Database, rows, points, warm_points, args, tmpdir: Path) 
                     f"  {name:8s} http {h['median_ms']:.3f}/{h['p99_ms']:.3f} ms  "
                     f"(1 keep-alive connection, reconnects {reconnects})"
                 )
-        finally:
-            server.close()
     dispose_engines()
     return result
 
@@ -647,7 +528,7 @@ def main(argv=None) -> int:
         return 2
 
     started = time.perf_counter()
-    info = machine_info()
+    info = machine_info(**database_library_versions())
     log(f"machine: {info['nproc']} CPUs, {info['cpu_model']}, load {info['loadavg_start']}")
     log(f"python {info['python']}, SQLAlchemy {info['sqlalchemy']}, psycopg {info['psycopg']}")
     points = random_points_in_latvia(args.queries, seed=QUERY_SEED)
@@ -683,21 +564,10 @@ def main(argv=None) -> int:
         log(f"{r['engine']} {r['n']}: {v}; load {r['load']['rows_per_s']:,.0f} places/s")
     log(f"total {elapsed:.0f} s, load average at the end {info['loadavg_end']}")
 
-    out = args.output or RESULTS_DIR / f"nearest-{dt.datetime.now():%Y%m%d-%H%M%S}.json"
-    out.parent.mkdir(parents=True, exist_ok=True)
-    doc = {
-        "created": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
-        "args": {k: (str(v) if isinstance(v, Path) else v) for k, v in vars(args).items()},
-        "machine": info,
-        "elapsed_s": elapsed,
-        "results": [{k: v for k, v in r.items()} for r in results],
-        "targets": verdicts,
-    }
-    for r in doc["results"]:
+    for r in results:
         for v in r["variants"].values():
             v.pop("core_ids_first", None)
-    out.write_text(json.dumps(doc, indent=2, default=str))
-    log(f"results: {out}")
+    save_results("nearest", args, machine=info, elapsed_s=elapsed, results=results, targets=verdicts)
     return 0
 
 
