@@ -110,8 +110,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "SECRET_KEY",
         None,
-        "Flask secret for sessions and CSRF. Random per process when unset "
-        "(set it for gunicorn with several workers).",
+        "Flask secret for sessions and CSRF. When unset, one is generated once "
+        "into instance/secret_key and shared by every worker.",
     ),
 )
 

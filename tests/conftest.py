@@ -132,7 +132,9 @@ def live_server(demo_db_url, tmp_path_factory):
 
     port = free_port()
     log = tmp_path_factory.mktemp("live") / "gunicorn.log"
-    env = {**os.environ, "LOCATOR_DATABASE_URL": demo_db_url, "LOCATOR_SECRET_KEY": "test"}
+    # No LOCATOR_SECRET_KEY: like `make run`, the two workers must share the generated one.
+    env = {k: v for k, v in os.environ.items() if k != "LOCATOR_SECRET_KEY"}
+    env["LOCATOR_DATABASE_URL"] = demo_db_url
     gunicorn = str(Path(sys.executable).with_name("gunicorn"))
     with open(log, "wb") as out:
         proc = subprocess.Popen(

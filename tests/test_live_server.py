@@ -37,3 +37,59 @@ def test_bad_input_over_http_is_a_problem_not_a_500(live_server):
 def test_healthz_over_http(live_server):
     status, _, body = fetch(live_server + "/healthz")
     assert status == 200 and body["status"] == "ok"
+
+
+def test_a_form_served_by_one_process_posts_to_another(demo_db_url, tmp_path):
+    """No configured secret, as with `make run`: processes must share the generated one.
+
+    gunicorn with --max-requests 1 answers every request from a fresh worker, so
+    the page and its POST are always served by different processes.
+    """
+    import http.cookiejar
+    import os
+    import re
+    import subprocess
+    import sys
+    import time
+    import urllib.parse
+    from pathlib import Path
+
+    from tests.conftest import free_port
+
+    port = free_port()
+    env = {k: v for k, v in os.environ.items() if k != "LOCATOR_SECRET_KEY"}
+    env["LOCATOR_DATABASE_URL"] = demo_db_url
+    gunicorn = str(Path(sys.executable).with_name("gunicorn"))
+    proc = subprocess.Popen([gunicorn, "-b", f"127.0.0.1:{port}", "-w", "2", "--max-requests", "1",
+                             "locator:create_app()"], env=env, cwd=Path(__file__).parent.parent,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                urllib.request.urlopen(base + "/healthz", timeout=2)
+                break
+            except OSError:
+                assert time.monotonic() < deadline, "gunicorn did not start"
+                time.sleep(0.1)
+        for _ in range(3):
+            jar = http.cookiejar.CookieJar()
+            opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar), NoRedirect())
+            page = opener.open(base + "/en/", timeout=10).read().decode()
+            token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+            form = urllib.parse.urlencode({"csrf_token": token, "q": "Audēju iela 16, Rīga"}).encode()
+            try:
+                opener.open(base + "/en/search", data=form, timeout=10)
+                status = 200
+            except urllib.error.HTTPError as err:
+                status = err.code
+            assert status == 303, status
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+
+
+class NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
