@@ -142,6 +142,7 @@ def offline_map(
     max_zoom: int = 19,
     outline_geojson: dict | None = None,
     municipalities_geojson: dict | None = None,
+    base_layers: bool = True,
     **kwargs: Any,
 ) -> folium.Map:
     """A folium Map that loads nothing from outside ``static_url`` (and the tile server).
@@ -156,6 +157,8 @@ def offline_map(
       national outline, filled lightly so the map is never blank, and the
       municipality borders.  ``None`` means the project's ``data/`` files; pass a
       GeoJSON dict to use another (it is copied, never modified).
+    - ``base_layers=False`` leaves them out, for a page that loads them itself
+      from cached static files (the customer page does: 240 KB less per page).
     - ``max_zoom`` is set on the map itself (MarkerCluster needs it without tiles).
     - Other ``kwargs`` go to :class:`folium.Map` (``width``, ``height``,
       ``control_scale``, ``prefer_canvas``, ...).
@@ -166,6 +169,20 @@ def offline_map(
     m.options["max_zoom"] = max_zoom  # camelised to maxZoom by folium's tojavascript
     localise_links(m, static_url)
 
+    if base_layers:
+        _add_base_layers(m, outline_geojson, municipalities_geojson)
+    if tiles_url:
+        folium.TileLayer(
+            tiles=tiles_url,
+            attr=tiles_attribution,
+            name="tiles",
+            max_zoom=max_zoom,
+            control=False,
+        ).add_to(m)
+    return m
+
+
+def _add_base_layers(m: folium.Map, outline_geojson: dict | None, municipalities_geojson: dict | None) -> None:
     outline = copy.deepcopy(outline_geojson) if outline_geojson is not None else _load_geojson(OUTLINE_PATH)
     municipalities = (copy.deepcopy(municipalities_geojson) if municipalities_geojson is not None
                       else _load_geojson(MUNICIPALITIES_PATH))
@@ -184,16 +201,6 @@ def offline_map(
         interactive=False,
         control=False,
     ).add_to(m)
-
-    if tiles_url:
-        folium.TileLayer(
-            tiles=tiles_url,
-            attr=tiles_attribution,
-            name="tiles",
-            max_zoom=max_zoom,
-            control=False,
-        ).add_to(m)
-    return m
 
 
 def offline_marker_cluster(*, static_url: str = DEFAULT_STATIC_URL, **kwargs: Any) -> MarkerCluster:

@@ -158,3 +158,12 @@ def test_an_imported_name_is_text_in_the_list_and_the_popup(tmp_path, page):
         assert EVIL in page.inner_text("h1")
     assert dialogs == []
     assert page.evaluate("document.querySelectorAll('img[src=\"x\"]').length") == 0
+
+
+def test_the_map_is_never_blank_offline(site, page):
+    requests = record_requests(page)
+    page.goto(f"{site}/")
+    page.wait_for_selector("path.locator-outline")
+    assert page.locator("path.locator-municipality").count() >= 43
+    assert page.locator(".centre-marker").count() >= 8
+    assert outside_requests(requests) == []

@@ -113,3 +113,13 @@ def test_imported_names_are_text_in_the_list_the_map_data_and_the_place_page(db_
 @pytest.mark.parametrize("path", ["/?lat=abc&lon=24.1", "/?service=teleport", "/?open=sometimes", "/?max_km=7"])
 def test_a_bad_link_still_renders_the_page(client, path):
     assert client.get(path).status_code == 200
+
+
+def test_the_map_borders_are_cached_files_not_part_of_every_page(client):
+    page = client.get("/?lat=56.948&lon=24.109")
+    assert len(page.data) < 60_000  # the 240 KB of municipality borders are not inlined
+    r = client.get("/geo/municipalities.geojson")
+    assert r.status_code == 200 and r.mimetype == "application/geo+json"
+    assert "max-age=86400" in r.headers["Cache-Control"] and len(r.get_json()["features"]) == 43
+    assert client.get("/geo/municipalities.geojson", headers={"If-None-Match": r.headers["ETag"]}).status_code == 304
+    assert client.get("/geo/secret_key.geojson").status_code == 404

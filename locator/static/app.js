@@ -17,6 +17,18 @@
     var dataNode = document.getElementById("map-data");
     if (!map || !dataNode || typeof L === "undefined") return;
     var data = JSON.parse(dataNode.textContent);
+    // The national outline and municipality borders, from cached files of the app
+    // (never blank offline). Both are loaded before either is drawn, so the
+    // outline's opaque fill always lies under the borders, and both under the markers.
+    Promise.all((data.base || []).map(function (layer) {
+      return fetch(layer.url).then(function (r) { return r.json(); });
+    })).then(function (geojsons) {
+      geojsons.reverse().forEach(function (geojson, i) {  // last first: each goes to the back
+        var layer = data.base[data.base.length - 1 - i];
+        L.geoJSON(geojson, {style: layer.style, interactive: false, attribution: layer.attribution})
+          .addTo(map).bringToBack();
+      });
+    });
     var markers = {};
     // Clustered, with a small radius: only markers that would overlap (the demo has 43 post
     // offices on one Rīga point) gather into a cluster, which spreads out when clicked.

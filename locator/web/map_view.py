@@ -14,7 +14,14 @@ from typing import Mapping
 from flask import url_for
 from flask_babel import gettext as _
 
-from maps.base import offline_map, offline_marker_cluster, render_parts
+from maps.base import (
+    BOUNDARIES_ATTRIBUTION,
+    MUNICIPALITY_STYLE,
+    OUTLINE_STYLE,
+    offline_map,
+    offline_marker_cluster,
+    render_parts,
+)
 
 from ..i18n import distance, money
 
@@ -33,8 +40,9 @@ def results_map(state, rows, centres, *, lang: str, config: Mapping) -> dict:
     """Parts to embed (header, html, script), the map's JS name, and the markers' data."""
     centre = (state.lat, state.lon) if state.has_point else LATVIA
     static_url = url_for("static", filename="vendor").rstrip("/")
-    m = offline_map(  # the outline and municipalities: the project's data/ files
+    m = offline_map(  # the borders come from /geo/ (below), cached, not in every page
         static_url=static_url,
+        base_layers=False,
         tiles_url=config.get("TILE_URL") or None,
         tiles_attribution=config.get("TILE_ATTRIBUTION") or "",
         center=centre,
@@ -69,5 +77,14 @@ def results_map(state, rows, centres, *, lang: str, config: Mapping) -> dict:
         **parts,
         "links": _needed_links(parts["links"]),
         "name": m.get_name(),
-        "data": {"markers": markers, "centres": centres_data, "origin": origin},
+        "data": {
+            "markers": markers, "centres": centres_data, "origin": origin,
+            "base": [
+                {"url": url_for("pages.geo", name="latvia_outline"),
+                 "style": {**OUTLINE_STYLE, "className": "locator-outline"},
+                 "attribution": BOUNDARIES_ATTRIBUTION},
+                {"url": url_for("pages.geo", name="municipalities"),
+                 "style": {**MUNICIPALITY_STYLE, "className": "locator-municipality"}},
+            ],
+        },
     }

@@ -149,6 +149,23 @@ def place(lang: str, place_id: int):
                            status=hours.status(details.opening_hours, datetime.now(hours.RIGA)))
 
 
+GEO_FILES = {"latvia_outline": "latvia_outline.geojson", "municipalities": "municipalities.geojson"}
+
+
+@bp.get("/geo/<name>.geojson")
+def geo(name: str):
+    """The map's base layers from data/, cached by browsers (a day; then revalidated by ETag)."""
+    from flask import send_from_directory
+
+    from ..config import PROJECT_ROOT
+
+    if name not in GEO_FILES:
+        abort(404)
+    response = send_from_directory(PROJECT_ROOT / "data", GEO_FILES[name], max_age=86400,
+                                   mimetype="application/geo+json")
+    return response
+
+
 def init_app(app) -> None:
     app.jinja_env.globals["page_url"] = page_url
     app.jinja_env.globals["_kind"] = lambda k: KIND_TEXT[k]()
