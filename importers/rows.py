@@ -41,22 +41,37 @@ class OfferRow:
     note: str | None = None
 
     @classmethod
-    def make(cls, service: str, fee_eur, condition: str | None = None, note: str | None = None) -> "OfferRow":
-        """Validate and normalise; raises RowRejected with the reason."""
+    def make(
+        cls,
+        service: str,
+        fee_eur,
+        condition: str | None = None,
+        note: str | None = None,
+        *,
+        fee_label: str = "fee",
+        condition_label: str = "condition",
+    ) -> "OfferRow":
+        """Validate and normalise; raises RowRejected naming ``fee_label`` or ``condition_label``.
+
+        The one parser of fees ("0,50", "€1.20") and conditions, used by the
+        validator (which passes the file's column names) and the fee table.
+        """
         if service not in SERVICES:
             raise RowRejected(f"unknown service {service!r}; expected one of: {', '.join(SERVICES)}")
         try:
-            fee = Decimal(str(fee_eur).strip().replace(",", "."))
+            fee = Decimal(str(fee_eur).strip().replace(",", ".").replace("€", "").strip())
         except InvalidOperation:
-            raise RowRejected(f"fee {fee_eur!r} is not a number") from None
+            raise RowRejected(f"{fee_label} {fee_eur!r} is not a number") from None
         if not fee.is_finite():
-            raise RowRejected(f"fee {fee_eur!r} is not a number")
+            raise RowRejected(f"{fee_label} {fee_eur!r} is not a number")
         if fee < 0:
-            raise RowRejected(f"fee {fee_eur!r} is negative")
+            raise RowRejected(f"{fee_label} {fee_eur!r} is negative")
         try:
-            cond = canonical_condition(condition)
-        except InvalidCondition as exc:
-            raise RowRejected(str(exc)) from None
+            cond = canonical_condition(None if condition is None else str(condition))
+        except InvalidCondition:
+            raise RowRejected(
+                f"{condition_label} {condition!r} is not a condition; expected salary_card=<bank>"
+            ) from None
         return cls(service, fee.quantize(Decimal("0.01")), cond, nfc(note))
 
 

@@ -10,10 +10,9 @@ from __future__ import annotations
 import hashlib
 import math
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
 from typing import Any, Callable
 
-from locator.fees import InvalidCondition, canonical_condition
+from locator.geocode import GeocodeFailed
 from locator.geography import DEFAULT_BUFFER_M, in_latvia, municipality_of
 from locator.vocabulary import KINDS, SERVICES
 
@@ -66,27 +65,6 @@ def _number(fields: dict, name: str) -> float | None:
     return number
 
 
-def _fee(value: Any, column: str) -> Decimal:
-    try:
-        fee = Decimal(str(value).strip().replace(",", ".").replace("€", "").strip())
-    except InvalidOperation:
-        raise RowRejected(f"{column} {value!r} is not a number") from None
-    if not fee.is_finite():
-        raise RowRejected(f"{column} {value!r} is not a number")
-    if fee < 0:
-        raise RowRejected(f"{column} {value!r} is negative")
-    return fee
-
-
-def _condition(value: Any, column: str) -> str | None:
-    try:
-        return canonical_condition(None if value is None else str(value))
-    except InvalidCondition:
-        raise RowRejected(
-            f"{column} {value!r} is not a condition; expected salary_card=<bank>"
-        ) from None
-
-
 def coordinates(record: Record, rules: Rules) -> tuple[float, float]:
     """(lat, lon) of the record: given, or geocoded from its address; raises RowRejected/Clipped."""
     f = record.fields
@@ -102,7 +80,10 @@ def coordinates(record: Record, rules: Rules) -> tuple[float, float]:
                 f"coordinates missing and no geocoder is configured to find {address!r} "
                 "(set LOCATOR_GEOCODER, or add lat and lon)"
             )
-        found = rules.geocode(address)
+        try:
+            found = rules.geocode(address)
+        except GeocodeFailed as exc:  # the service failed: this row is rejected with the reason
+            raise RowRejected(str(exc)) from None
         if found is None:
             raise RowRejected(f"coordinates missing and the geocoder found no place for {address!r}")
         lat, lon = found
@@ -137,8 +118,8 @@ def offers(record: Record, kind: str, brand: str | None, rules: Rules) -> tuple[
             if _text(f, cond_col):
                 raise RowRejected(f"{cond_col} is given without {fee_col}")
             continue
-        own.append(OfferRow(service, _fee(fee_value, fee_col).quantize(Decimal("0.01")),
-                            _condition(f.get(cond_col), cond_col)))
+        own.append(OfferRow.make(service, fee_value, f.get(cond_col),
+                                 fee_label=fee_col, condition_label=cond_col))
     own.extend(_offers_field(f.get("offers")))
     given = {o.service for o in own}
     from_table = [o for o in offers_for(kind, brand, rules.fee_rules) if o.service not in given]
@@ -168,8 +149,8 @@ def _offers_field(value: Any) -> list[OfferRow]:
     for service, fee, condition in items:
         if service not in SERVICES:
             raise RowRejected(f"unknown service {service!r} in offers; expected one of: {', '.join(SERVICES)}")
-        out.append(OfferRow(service, _fee(fee, f"offers {service}").quantize(Decimal("0.01")),
-                            _condition(condition, f"offers {service} condition")))
+        out.append(OfferRow.make(service, fee, condition, fee_label=f"offers {service}",
+                                 condition_label=f"offers {service} condition"))
     return out
 
 

@@ -17,9 +17,12 @@ from geopy.exc import GeopyError
 from geopy.extra.rate_limiter import RateLimiter
 
 from . import __version__
-from .importing_errors import GeocodeFailed
 
 SERVICES = ("nominatim",)
+
+
+class GeocodeFailed(Exception):
+    """The geocoding service failed (timeout, refused, bad answer) for one address."""
 
 
 def build_geocoder(config: Mapping):

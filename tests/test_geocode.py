@@ -9,8 +9,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from locator.geocode import build_geocoder, geocoder_from_config
-from locator.importing_errors import GeocodeFailed
+from locator.geocode import GeocodeFailed, build_geocoder, geocoder_from_config
 
 KNOWN = {"audēju iela 16, rīga": ("56.9477", "24.1085", "Audēju iela 16, Vecrīga, Rīga, LV-1050, Latvija")}
 

@@ -111,3 +111,14 @@ def test_an_address_is_geocoded_when_a_geocoder_is_given():
 
     row = to_place_row(record(lat=None, lon=None, address="Audēju iela 16, Rīga"), Rules(geocode=geocode))
     assert asked == ["Audēju iela 16, Rīga"] and (row.lat, row.lon) == (56.9477, 24.1085)
+
+
+def test_a_failing_geocoder_rejects_the_row_with_its_reason():
+    from locator.geocode import GeocodeFailed
+
+    def geocode(address):
+        raise GeocodeFailed(f"the geocoder failed for {address!r}: GeocoderTimedOut: timed out")
+
+    with pytest.raises(RowRejected) as exc:
+        to_place_row(record(lat=None, lon=None, address="Audēju iela 16, Rīga"), Rules(geocode=geocode))
+    assert str(exc.value) == "the geocoder failed for 'Audēju iela 16, Rīga': GeocoderTimedOut: timed out"
