@@ -202,19 +202,12 @@ def html_breakdown(html: str) -> dict:
 
 
 def browser_load(browser, url: str, rows, centres) -> dict:
-    from tests.browser import is_loopback
+    from tests.browser import block_outside, is_loopback
 
     context = browser.new_context(viewport={"width": 1280, "height": 800})
     requests: list[str] = []
     errors: list[str] = []
-
-    def guard(route):
-        if is_loopback(route.request.url):
-            route.continue_()
-        else:
-            route.abort("blockedbyclient")
-
-    context.route("**/*", guard)
+    block_outside(context)
     page = context.new_page()
     page.set_default_timeout(60_000)
     page.on("request", lambda r: requests.append(r.url))

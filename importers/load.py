@@ -32,6 +32,7 @@ ANALYZE_AFTER = 500  # rows inserted or removed
 @dataclass
 class LoadSummary:
     source: str
+    source_id: int
     inserted: int = 0
     updated: int = 0
     unchanged: int = 0
@@ -130,7 +131,7 @@ def load(
     now = utcnow()
     source_id = upsert_source(session, source, now)
     existing = _existing(session, source_id)
-    summary = LoadSummary(source.name)
+    summary = LoadSummary(source.name, source_id)
     seen: set[str] = set()
     inserts: list[PlaceRow] = []
     updates: list[tuple[int, PlaceRow]] = []

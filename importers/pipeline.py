@@ -14,10 +14,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable
 
-from sqlalchemy import insert, select
+from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
-from locator.models import ImportRun, Source
+from locator.models import ImportRun
 
 from .duplicates import Duplicate, find_duplicates
 from .load import load
@@ -125,10 +125,9 @@ def run_import(
     summary = load(session, rows, source, replace_source=replace_source)
     report.inserted, report.updated = summary.inserted, summary.updated
     report.unchanged, report.removed = summary.unchanged, summary.removed
-    source_id = session.execute(select(Source.id).where(Source.name == source.name)).scalar_one()
     session.execute(
         insert(ImportRun.__table__).values(
-            source_id=source_id, file_name=file[-500:], file_sha256=sha256, file_format=file_format,
+            source_id=summary.source_id, file_name=file[-500:], file_sha256=sha256, file_format=file_format,
             rows_read=report.read, inserted=report.inserted, updated=report.updated,
             unchanged=report.unchanged, rejected=len(report.rejected), clipped=report.clipped,
             merged=report.merged, removed=report.removed,

@@ -63,6 +63,18 @@ def is_loopback(url: str) -> bool:
     return parts.hostname in LOOPBACK_HOSTS or (parts.hostname or "").startswith("127.")
 
 
+def block_outside(context) -> None:
+    """Abort every request of ``context`` that is not for loopback (fails fast, no time-out)."""
+
+    def guard(route):
+        if is_loopback(route.request.url):
+            route.continue_()
+        else:
+            route.abort("blockedbyclient")
+
+    context.route("**/*", guard)
+
+
 def record_requests(page) -> list[str]:
     """A list that fills with the URL of every request ``page`` makes from now on."""
     urls: list[str] = []
@@ -120,14 +132,7 @@ def page(browser):
     instead of waiting for a time-out; they still show in :func:`record_requests`.
     """
     context = browser.new_context(viewport={"width": 1000, "height": 700})
-
-    def guard(route):
-        if is_loopback(route.request.url):
-            route.continue_()
-        else:
-            route.abort("blockedbyclient")
-
-    context.route("**/*", guard)
+    block_outside(context)
     pg = context.new_page()
     pg.set_default_timeout(15_000)
     yield pg

@@ -165,9 +165,7 @@ def sources():
 @bp.get("/healthz")
 def healthz():
     """200 when the database answers with its spatial extension and is migrated; else 503."""
-    from .requests import db_session as _s
-
-    engine = _s().get_bind()
+    engine = db_session().get_bind()
     versions = ping(engine)
     problems = migrate.problems(engine)
     if problems:
