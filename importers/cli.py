@@ -20,7 +20,7 @@ from locator.models import Source
 from locator.vocabulary import KINDS
 
 from .fee_table import read_fee_table
-from .pipeline import ImportRejected, run_import, sha256_of
+from .pipeline import ImportRejected, gc_paused, run_import, sha256_of
 from .records import FileProblem, parse_mapping
 from .rows import RowRejected, SourceInfo
 from .validate import Rules
@@ -120,9 +120,9 @@ def run(fmt: str, records_for, *, file: Path, source_name, title, licence, attri
         rules = Rules(default_kind=kind, fee_rules=read_fee_table(fees) if fees else [], clip=clip,
                       geocode=geocoder_from_config(current_app.config))
         size = file.stat().st_size
-        with click.progressbar(length=size, label=f"Reading {file.name}", file=sys.stderr,
-                               show_pos=False, show_percent=True, width=30,
-                               hidden=not show_progress) as bar:
+        with gc_paused(), click.progressbar(length=size, label=f"Reading {file.name}", file=sys.stderr,
+                                            show_pos=False, show_percent=True, width=30,
+                                            hidden=not show_progress) as bar:
             report = run_import(
                 session, records_for(bar.update), source, file=str(file), file_format=fmt,
                 sha256=sha256_of(file), rules=rules, skip_invalid=skip_invalid,

@@ -103,9 +103,11 @@ import codecs
 import csv
 import re
 import unicodedata
+from operator import itemgetter
 from typing import Iterator
 
 from .records import FIELDS, FileProblem, ProgressCallback, Record, open_counted
+from .table import Columns, Table, is_clean, join, none_for_empty
 
 ALIASES: dict[str, str] = {
     "id": "source_ref",
@@ -140,8 +142,9 @@ _SNIFF_CHARS = 1 << 16
 
 
 def read_csv(path, *, mapping: dict[str, str] | None = None, encoding: str | None = None,
-             delimiter: str | None = None, on_bytes: ProgressCallback | None = None) -> Iterator[Record]:
-    """The rows of the CSV file ``path`` as records with canonical fields.
+             delimiter: str | None = None, on_bytes: ProgressCallback | None = None) -> Table:
+    """The rows of the CSV file ``path``: a :class:`Table` that iterates as records with
+    canonical fields, and also gives them as columns (see :mod:`importers.table`).
 
     ``mapping`` is canonical field -> the file's column (from
     :func:`records.parse_mapping`); ``encoding`` and ``delimiter`` are detected
@@ -154,10 +157,16 @@ def read_csv(path, *, mapping: dict[str, str] | None = None, encoding: str | Non
     reader = csv.reader(lines, delimiter=delim)
     header, header_line = _header(path, reader, lines)
     columns = _columns(path, header, mapping or {})
-    first = _next_row(path, reader, lines)
-    if first is None:
+    rows, starts = _scan(path, reader, lines)
+    if not rows:
         raise FileProblem(f"{path}: the file has a header (line {header_line}) but no rows")
-    return _records(str(path), reader, lines, first, columns, len(header))
+    file, width = str(path), len(header)
+    return Table(
+        file, len(rows),
+        record=lambda i: _record(file, starts[i], rows[i], columns, width),
+        where=lambda i: f"{file}:{starts[i]}",
+        columns=lambda: _column_values(rows, columns, width),
+    )
 
 
 # -- bytes and encodings -------------------------------------------------------
@@ -395,13 +404,23 @@ def _columns(path, header: list[str], mapping: dict[str, str]) -> dict[str, int]
 
 # -- rows -> records ---------------------------------------------------------------
 
-def _records(file: str, reader, lines: _Lines, first: tuple[int, list[str]],
-             columns: dict[str, int], width: int) -> Iterator[Record]:
-    row: tuple[int, list[str]] | None = first
-    while row is not None:
-        line, cells = row
-        yield _record(file, line, cells, columns, width)
-        row = _next_row(file, reader, lines)
+def _scan(path, reader, lines: _Lines) -> tuple[list[list[str]], list[int]]:
+    """Every row after the header with a non-blank cell, and the line each one starts on."""
+    rows: list[list[str]] = []
+    starts: list[int] = []
+    previous = reader.line_num
+    try:
+        for cells in reader:
+            if lines.exhausted:
+                raise FileProblem(f'{path}:{previous + 1}: a " opened in this row is never closed and runs to '
+                                  'the end of the file; close it, or double it ("") if it is part of a value')
+            if "".join(cells).strip():   # some cell is not blank
+                rows.append(cells)
+                starts.append(previous + 1)
+            previous = reader.line_num
+    except csv.Error as exc:
+        raise FileProblem(f"{path}:{previous + 1}: cannot split the row: {exc}") from None
+    return rows, starts
 
 
 def _record(file: str, line: int, cells: list[str], columns: dict[str, int], width: int) -> Record:
@@ -410,6 +429,33 @@ def _record(file: str, line: int, cells: list[str], columns: dict[str, int], wid
         value = clean(cells[i]) if i < len(cells) else None
         fields[field] = _decimal_point(value) if field in NUMERIC_FIELDS else value
     return Record(file=file, line=line, fields=fields, notes=_shape_notes(cells, width))
+
+
+def _column_values(rows: list[list[str]], columns: dict[str, int], width: int) -> Columns:
+    """The fields of every row as columns, each cleaned as :func:`clean` would clean its cells;
+    a row of another width than the header is suspect (its record carries a note)."""
+    suspect = [len(cells) != width for cells in rows]
+    if any(suspect):
+        rows = [cells if len(cells) == width else (cells + [""] * width)[:width] for cells in rows]
+    values = {}
+    for field, i in columns.items():
+        column = _clean_column(list(map(itemgetter(i), rows)))
+        values[field] = _decimal_points(column) if field in NUMERIC_FIELDS else column
+    return Columns(values, suspect)
+
+
+def _clean_column(cells: list[str]) -> list[str | None]:
+    text = join(cells)
+    if is_clean(cells, joined=text) and not (any(q in text for q in _OPENERS)
+                                             and _OPENERS.intersection({cell[:1] for cell in cells})):
+        return none_for_empty(cells)   # clean() would change nothing but "" -> None
+    return [clean(cell) for cell in cells]
+
+
+def _decimal_points(column: list[str | None]) -> list[str | None]:
+    if any(value is not None and "," in value for value in column):
+        return [_decimal_point(value) for value in column]
+    return column
 
 
 def _shape_notes(cells: list[str], width: int) -> list[str]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import difflib
 import math
+from operator import attrgetter
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -67,8 +68,9 @@ def find_duplicates(session: Session, rows: list[PlaceRow], source_name: str) ->
     if not rows:
         return []
     pad = 0.001  # > 25 m in both directions at Latvian latitudes
-    min_lat, max_lat = min(r.lat for r in rows) - pad, max(r.lat for r in rows) + pad
-    min_lon, max_lon = min(r.lon for r in rows) - 2 * pad, max(r.lon for r in rows) + 2 * pad
+    lats, lons = list(map(attrgetter("lat"), rows)), list(map(attrgetter("lon"), rows))
+    min_lat, max_lat = min(lats) - pad, max(lats) + pad
+    min_lon, max_lon = min(lons) - 2 * pad, max(lons) + 2 * pad
     lat_col, lon_col = func.ST_Y(PLACES.c.geom), func.ST_X(PLACES.c.geom)
     existing = session.execute(
         select(PLACES.c.id, PLACES.c.kind, PLACES.c.name, SOURCES.c.name.label("source"),
@@ -77,12 +79,17 @@ def find_duplicates(session: Session, rows: list[PlaceRow], source_name: str) ->
         .where(SOURCES.c.name != source_name, PLACES.c.kind.in_({r.kind for r in rows}))
         .where(lat_col.between(min_lat, max_lat), lon_col.between(min_lon, max_lon))
     ).all()
+    if not existing:   # the first source in this area: nothing to compare with
+        return []
     grid: dict[tuple[int, int], list] = {}
     for e in existing:
         grid.setdefault(_cell(e.lat, e.lon), []).append(e)
+    near = {(ci + di, cj + dj) for ci, cj in grid for di in (-1, 0, 1) for dj in (-1, 0, 1)}
     found = []
     for r in rows:
         ci, cj = _cell(r.lat, r.lon)
+        if (ci, cj) not in near:   # no existing place in this cell or the 8 around it
+            continue
         best = None
         for di in (-1, 0, 1):
             for dj in (-1, 0, 1):

@@ -44,11 +44,12 @@ import math
 import re
 import unicodedata
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 from shapely.geometry import shape
 
 from .records import FIELDS, FileProblem, ProgressCallback, Record, open_counted
+from .table import Columns, Table, is_clean, none_for_empty, only_strings
 
 # The key of ``Record.fields`` that says why a record has no usable coordinates.
 GEOMETRY_PROBLEM = "_geometry_problem"
@@ -91,8 +92,9 @@ def read_geojson(
     *,
     mapping: dict[str, str] | None = None,
     on_bytes: ProgressCallback | None = None,
-) -> Iterator[Record]:
-    """Yield one :class:`Record` per feature of the GeoJSON file at ``path``.
+) -> Table:
+    """One :class:`Record` per feature of the GeoJSON file at ``path``, as a :class:`Table`
+    (which also gives the records' values as columns, see :mod:`importers.table`).
 
     Raises :class:`FileProblem` (before yielding anything) when the file as a
     whole cannot be read; see the module docstring.
@@ -103,7 +105,13 @@ def read_geojson(
         raise ValueError(f"unknown field {unknown[0]!r} in mapping; fields: {', '.join(FIELDS)}")
     features = _load_features(path, on_bytes)
     _check_mapping(path, features, mapping)
-    return _records(str(path), features, mapping)
+    file = str(path)
+    return Table(
+        file, len(features),
+        record=lambda i: _record(file, i + 1, features[i], mapping),
+        where=lambda i: f"{file}: feature {i + 1}",
+        columns=lambda: _column_values(features, mapping),
+    )
 
 
 def _load_features(path: str | Path, on_bytes: ProgressCallback | None) -> list[Any]:
@@ -183,11 +191,6 @@ def _check_mapping(path: str | Path, features: list[Any], mapping: dict[str, str
             )
 
 
-def _records(file: str, features: list[Any], mapping: dict[str, str]) -> Iterator[Record]:
-    for number, feature in enumerate(features, start=1):
-        yield _record(file, number, feature, mapping)
-
-
 def _record(file: str, number: int, feature: Any, mapping: dict[str, str]) -> Record:
     record = Record(file=file, fields={}, feature=number)
     if not isinstance(feature, dict):
@@ -206,13 +209,9 @@ def _record(file: str, number: int, feature: Any, mapping: dict[str, str]) -> Re
         if key in props:
             fields[name] = clean_text(props[key])
     if "source_ref" not in mapping and fields.get("source_ref") is None:
-        for alias in _SOURCE_REF_ALIASES:
-            if clean_text(props.get(alias)) is not None:
-                fields["source_ref"] = clean_text(props[alias])
-                break
-        else:
-            if clean_text(feature.get("id")) is not None:
-                fields["source_ref"] = clean_text(feature["id"])
+        ref = _fallback_ref(feature, props)
+        if ref is not None:
+            fields["source_ref"] = ref
 
     from_properties = (fields.get("lat"), fields.get("lon"))
     fields["lat"] = fields["lon"] = None
@@ -229,6 +228,68 @@ def _record(file: str, number: int, feature: Any, mapping: dict[str, str]) -> Re
         if geometry["type"] in _AREAS:
             record.notes.append(AREA_NOTE)
     return record
+
+
+def _fallback_ref(feature: dict, props: dict) -> Any:
+    """The id of a feature without a ``source_ref``: the ``id`` or ``@id`` property, else the
+    feature's own ``id`` member (cleaned), else None."""
+    for alias in _SOURCE_REF_ALIASES:
+        value = clean_text(props.get(alias))
+        if value is not None:
+            return value
+    return clean_text(feature.get("id"))
+
+
+_COORDINATE_TYPES = (int, float)   # exact types: a bool is not a coordinate
+
+
+def _column_values(features: list[Any], mapping: dict[str, str]) -> Columns:
+    """The records' fields as columns.  A feature that is not a plain Point Feature with
+    numeric coordinates and a properties object is suspect (its record is built one by one)."""
+    keys: set[str] = set()
+    for feature in features:
+        if type(feature) is dict and type(feature.get("properties")) is dict:
+            keys.update(feature["properties"])
+    wanted = [(name, mapping.get(name, name)) for name in FIELDS
+              if name not in ("lat", "lon") and mapping.get(name, name) in keys]
+    raw: dict[str, list[Any]] = {name: [] for name, _ in wanted}
+    lats: list[float | None] = []
+    lons: list[float | None] = []
+    suspect: list[bool] = []
+    for feature in features:
+        props = geometry = coords = None
+        if type(feature) is dict and feature.get("type", "Feature") == "Feature":
+            props, geometry = feature.get("properties"), feature.get("geometry")
+            if type(geometry) is dict and geometry.get("type") == "Point":
+                coords = geometry.get("coordinates")
+        if (type(props) is dict and type(coords) is list and len(coords) >= 2
+                and type(coords[0]) in _COORDINATE_TYPES and type(coords[1]) in _COORDINATE_TYPES):
+            suspect.append(False)
+            lons.append(float(coords[0]))
+            lats.append(float(coords[1]))
+        else:
+            suspect.append(True)
+            lons.append(None)
+            lats.append(None)
+            props = {}
+        for name, key in wanted:
+            raw[name].append(props.get(key))
+    values: dict[str, list[Any]] = {name: _clean_column(column) for name, column in raw.items()}
+    values["lat"], values["lon"] = lats, lons
+    if "source_ref" not in mapping:
+        refs = values.setdefault("source_ref", [None] * len(features))
+        for i, ref in enumerate(refs):
+            if ref is None and not suspect[i]:
+                refs[i] = _fallback_ref(features[i], features[i]["properties"])
+    return Columns(values, suspect)
+
+
+def _clean_column(column: list[Any]) -> list[Any]:
+    """:func:`clean_text` of every value, tested on the whole column first."""
+    strings = [value for value in column if value is not None] if None in column else column
+    if only_strings(strings) and is_clean(strings):
+        return none_for_empty(column)
+    return [clean_text(value) for value in column]
 
 
 def _number(value: Any) -> float | None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import math
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any, Callable, Mapping
 
 from locator.geocode import GeocodeFailed
 from locator.geography import DEFAULT_BUFFER_M, in_latvia, municipality_of
@@ -107,9 +107,9 @@ def coordinates(record: Record, rules: Rules) -> tuple[float, float]:
     return lat, lon
 
 
-def offers(record: Record, kind: str, brand: str | None, rules: Rules) -> tuple[OfferRow, ...]:
-    """The row's own fees (fee_<service>, condition_<service>, offers); the fee table fills the rest."""
-    f = record.fields
+def offers(f: Mapping[str, Any], kind: str, brand: str | None, rules: Rules) -> tuple[OfferRow, ...]:
+    """The row's own fees (fields fee_<service>, condition_<service>, offers); the fee table
+    fills the rest."""
     own: list[OfferRow] = []
     for service in SERVICES:
         fee_col, cond_col = f"fee_{service}", f"condition_{service}"
@@ -188,5 +188,5 @@ def to_place_row(record: Record, rules: Rules) -> PlaceRow:
         address=_text(f, "address"),
         municipality=_text(f, "municipality") or municipality_of(lon, lat),
         opening_hours=_text(f, "opening_hours"),
-        offers=offers(record, kind, brand, rules),
+        offers=offers(f, kind, brand, rules),
     )

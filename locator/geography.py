@@ -19,6 +19,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import shapely
 from pyproj import Transformer
 from shapely.geometry import MultiPolygon, Point, Polygon, shape
@@ -221,6 +222,18 @@ def in_latvia(lon: float, lat: float, buffer_m: float = DEFAULT_BUFFER_M) -> boo
     return bool(shapely.intersects_xy(buffered_outline(buffer_m), lon, lat))
 
 
+def in_latvia_many(lons, lats, buffer_m: float = DEFAULT_BUFFER_M) -> np.ndarray:
+    """:func:`in_latvia` for arrays of points at once (a boolean array): one vectorised
+    ``intersects_xy`` over the prepared outline, the same answer point by point."""
+    lon, lat = np.asarray(lons, dtype=float), np.asarray(lats, dtype=float)
+    minx, miny, maxx, maxy = _buffered_bounds(buffer_m)
+    with np.errstate(invalid="ignore"):
+        inside = (minx <= lon) & (lon <= maxx) & (miny <= lat) & (lat <= maxy)
+    if inside.any():
+        inside[inside] = shapely.intersects_xy(buffered_outline(buffer_m), lon[inside], lat[inside])
+    return inside
+
+
 class _MunicipalityIndex:
     """The 43 municipality polygons with an STRtree in degrees (containment) and one in
     EPSG:3059 metres (nearest-polygon fallback within ``NEAREST_MUNICIPALITY_M``)."""
@@ -284,6 +297,22 @@ def municipalities() -> list[tuple[str, Polygon | MultiPolygon]]:
 @lru_cache(maxsize=1)
 def _municipality_index() -> _MunicipalityIndex:
     return _MunicipalityIndex(municipalities())
+
+
+def municipalities_of(lons, lats) -> list[str | None]:
+    """:func:`municipality_of` for many points: one bulk STRtree query; the points in no
+    polygon or in two (the rare cases with a fallback) are looked up one by one."""
+    lon, lat = np.asarray(lons, dtype=float), np.asarray(lats, dtype=float)
+    index = _municipality_index()
+    names: list[str | None] = [None] * len(lon)
+    point_i, polygon_i = index.tree.query(shapely.points(lon, lat), predicate="intersects")
+    hits = np.bincount(point_i, minlength=len(lon))
+    for i, g in zip(point_i.tolist(), polygon_i.tolist()):
+        if hits[i] == 1:
+            names[i] = index.names[g]
+    for i in np.flatnonzero(hits != 1).tolist():
+        names[i] = municipality_of(float(lon[i]), float(lat[i]))
+    return names
 
 
 def municipality_of(lon: float, lat: float) -> str | None:

@@ -133,3 +133,34 @@ def test_in_latvia_takes_microseconds():
             in_latvia(*RIGA_OLD_TOWN)
         best = min(best, (time.perf_counter() - start) / calls)
     assert best < 20e-6
+
+
+def _awkward_points(n=4000, seed=7):
+    """Random points over and around Latvia, plus points on and near the outline's vertices
+    and the municipalities' borders (where the fallbacks of municipality_of apply)."""
+    import random
+
+    rng = random.Random(seed)
+    minx, miny, maxx, maxy = geography.LATVIA_BBOX
+    points = [(rng.uniform(minx - 0.3, maxx + 0.3), rng.uniform(miny - 0.2, maxy + 0.2)) for _ in range(n)]
+    for _, polygon in municipalities()[:10]:
+        ring = shapely.get_coordinates(polygon.boundary)[::25]
+        points += [(x + rng.uniform(-0.003, 0.003), y + rng.uniform(-0.002, 0.002)) for x, y in ring]
+    points += [(float("nan"), 56.9), (24.1, float("inf"))]
+    return points
+
+
+def test_in_latvia_many_answers_as_in_latvia_point_by_point():
+    points = _awkward_points()
+    lons, lats = [p[0] for p in points], [p[1] for p in points]
+    for buffer_m in (0, geography.DEFAULT_BUFFER_M):
+        many = geography.in_latvia_many(lons, lats, buffer_m)
+        assert many.tolist() == [in_latvia(lon, lat, buffer_m) for lon, lat in points]
+        assert 0 < many.sum() < len(points)
+
+
+def test_municipalities_of_answers_as_municipality_of_point_by_point():
+    points = [p for p in _awkward_points() if all(map(math.isfinite, p))]
+    many = geography.municipalities_of([p[0] for p in points], [p[1] for p in points])
+    assert many == [municipality_of(lon, lat) for lon, lat in points]
+    assert None in many and len(set(many)) > 30

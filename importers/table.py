@@ -1,0 +1,91 @@
+"""A file read whole: its records one by one, and the same values as columns.
+
+Why two views: a data manager's file is usually clean, and for a clean 100k-row file the
+per-record path (a :class:`Record` and a dict per row, every value cleaned and checked by
+its own Python call) costs more than writing the rows.  So the CSV and GeoJSON readers
+return a :class:`Table`.  Iterating it yields exactly the records the reader always yielded
+(the tests of each reader pin them down); :meth:`Table.columns` gives the values that those
+records would hold, one list per canonical field, for ``importers.batch`` to check whole
+columns at once.
+
+A reader marks a row *suspect* when its column values cannot be vouched for without the
+per-record code (a CSV row of the wrong width, a GeoJSON feature that is not a plain
+Point, ...).  The batch validator validates suspect rows, and any row that fails one of its
+checks, through ``Table.record(i)`` and ``importers.validate.to_place_row``: every rejection
+is worded by that one function.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass
+from typing import Any, Callable, Iterator
+
+from .records import Record
+
+
+@dataclass
+class Columns:
+    """``values[field][i]``: what ``record(i).fields.get(field)`` holds, for rows not ``suspect``."""
+
+    values: dict[str, list[Any]]
+    suspect: list[bool]
+
+
+class Table:
+    """The rows of one file: iterable as records, and readable as :class:`Columns`."""
+
+    def __init__(self, file: str, n: int, record: Callable[[int], Record], where: Callable[[int], str],
+                 columns: Callable[[], Columns]):
+        self.file = file
+        self.n = n
+        self.record = record          # i -> the Record the reader yields for row i
+        self.where = where            # i -> "FILE:LINE" or "FILE: feature N", as Record.where()
+        self._make_columns = columns
+        self._columns: Columns | None = None
+
+    def __len__(self) -> int:
+        return self.n
+
+    def __iter__(self) -> Iterator[Record]:
+        return (self.record(i) for i in range(self.n))
+
+    def columns(self) -> Columns:
+        if self._columns is None:
+            self._columns = self._make_columns()
+        return self._columns
+
+
+def join(values) -> str:
+    """The values joined with NUL: a starter that composes with nothing, so the join is NFC
+    exactly when every value is, and not whitespace, so it strips nothing."""
+    return "\x00".join(values)
+
+
+def only_strings(values) -> bool:
+    return set(map(type, values)) <= {str}
+
+
+# -- testing a whole column at once ---------------------------------------------------
+#
+# Each test costs a few C-level passes over the column, against a Python call per value;
+# only a column that fails it is cleaned value by value.
+
+def is_clean(values: list[str], *, single_spaced: bool = False, joined: str | None = None) -> bool:
+    """True when every value is NFC and has no surrounding whitespace (``str.strip`` would not
+    change it); with ``single_spaced`` also no whitespace inside but single ASCII spaces
+    (``rows.nfc`` would not change it)."""
+    if not values:
+        return True
+    text = joined if joined is not None else join(values)
+    if not unicodedata.is_normalized("NFC", text):
+        return False
+    if sum(map(len, map(str.strip, values))) != len(text) - len(values) + 1:
+        return False
+    # Every whitespace character but " " is unprintable (categories Zs/Zl/Zp/Cc).
+    return not single_spaced or ("  " not in text and all(map(str.isprintable, values)))
+
+
+def none_for_empty(values) -> list:
+    """The values with "" as None."""
+    return [value or None for value in values] if "" in values else list(values)
