@@ -55,6 +55,9 @@ def validate_table(table: Table, rules: Rules) -> list[Any]:
     def column(name: str) -> list[Any]:
         return values.get(name) or missing
 
+    def texts(name: str) -> list[str | None]:
+        return list(values[name]) if name in columns.plain else _texts(column(name))
+
     good = ~np.array(columns.suspect, dtype=bool)
     lat, lat_ok = _floats(column("lat"))
     lon, lon_ok = _floats(column("lon"))
@@ -63,28 +66,28 @@ def validate_table(table: Table, rules: Rules) -> list[Any]:
         good &= (-90 <= lat) & (lat <= 90) & (-180 <= lon) & (lon <= 180)
     good &= in_latvia_many(lon, lat, rules.border_buffer_m)
 
-    kinds = _texts(column("kind"))
+    kinds = texts("kind")
     if rules.default_kind:
         kinds = [kind or rules.default_kind for kind in kinds]
-    names = _texts(column("name"))
+    names = texts("name")
     good &= np.fromiter((kind in _KINDS and name is not None for kind, name in zip(kinds, names)), bool, n)
-    brands = _texts(column("brand"))
+    brands = texts("brand")
     if "operator" in values:
-        brands = [brand or operator for brand, operator in zip(brands, _texts(values["operator"]))]
+        brands = [brand or operator for brand, operator in zip(brands, texts("operator"))]
 
     fees = _offers(values, kinds, brands, good, rules)
     ok = np.flatnonzero(good).tolist()
     lats, lons = lat.tolist(), lon.tolist()
-    refs = _texts(column("source_ref"))
+    refs = texts("source_ref")
     for i in ok:
         if refs[i] is None:
             refs[i] = derived_ref(kinds[i], names[i], lats[i], lons[i])
-    municipalities = _texts(column("municipality"))
+    municipalities = texts("municipality")
     unknown = [i for i in ok if municipalities[i] is None]
     if unknown:
         for i, name in zip(unknown, municipalities_of([lons[i] for i in unknown], [lats[i] for i in unknown])):
             municipalities[i] = name
-    addresses, hours = _texts(column("address")), _texts(column("opening_hours"))
+    addresses, hours = texts("address"), texts("opening_hours")
 
     fields = (refs, kinds, names, lats, lons, brands, addresses, municipalities, hours, fees)
     if len(ok) == n:   # the usual case: every row good

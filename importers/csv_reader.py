@@ -107,7 +107,7 @@ from operator import itemgetter
 from typing import Iterator
 
 from .records import FIELDS, FileProblem, ProgressCallback, Record, open_counted
-from .table import Columns, Table, is_clean, join, none_for_empty
+from .table import Columns, Table, is_clean, join, none_for_empty, single_spaced_only
 
 ALIASES: dict[str, str] = {
     "id": "source_ref",
@@ -437,19 +437,23 @@ def _column_values(rows: list[list[str]], columns: dict[str, int], width: int) -
     suspect = [len(cells) != width for cells in rows]
     if any(suspect):
         rows = [cells if len(cells) == width else (cells + [""] * width)[:width] for cells in rows]
-    values = {}
+    values, plain = {}, set()
     for field, i in columns.items():
-        column = _clean_column(list(map(itemgetter(i), rows)))
+        column, is_plain = _clean_column(list(map(itemgetter(i), rows)))
         values[field] = _decimal_points(column) if field in NUMERIC_FIELDS else column
-    return Columns(values, suspect)
+        if is_plain and field not in NUMERIC_FIELDS:
+            plain.add(field)
+    return Columns(values, suspect, frozenset(plain))
 
 
-def _clean_column(cells: list[str]) -> list[str | None]:
+def _clean_column(cells: list[str]) -> tuple[list[str | None], bool]:
+    """:func:`clean` of every cell, and whether the result is plain (see ``Columns.plain``)."""
     text = join(cells)
     if is_clean(cells, joined=text) and not (any(q in text for q in _OPENERS)
                                              and _OPENERS.intersection({cell[:1] for cell in cells})):
-        return none_for_empty(cells)   # clean() would change nothing but "" -> None
-    return [clean(cell) for cell in cells]
+        # clean() would change nothing but "" -> None
+        return none_for_empty(cells), single_spaced_only(cells, text)
+    return [clean(cell) for cell in cells], False
 
 
 def _decimal_points(column: list[str | None]) -> list[str | None]:

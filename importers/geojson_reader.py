@@ -49,7 +49,7 @@ from typing import Any
 from shapely.geometry import shape
 
 from .records import FIELDS, FileProblem, ProgressCallback, Record, open_counted
-from .table import Columns, Table, is_clean, none_for_empty, only_strings
+from .table import Columns, Table, is_clean, join, none_for_empty, only_strings, single_spaced_only
 
 # The key of ``Record.fields`` that says why a record has no usable coordinates.
 GEOMETRY_PROBLEM = "_geometry_problem"
@@ -274,22 +274,30 @@ def _column_values(features: list[Any], mapping: dict[str, str]) -> Columns:
             props = {}
         for name, key in wanted:
             raw[name].append(props.get(key))
-    values: dict[str, list[Any]] = {name: _clean_column(column) for name, column in raw.items()}
+    values: dict[str, list[Any]] = {}
+    plain: set[str] = set()
+    for name, column in raw.items():
+        values[name], is_plain = _clean_column(column)
+        if is_plain:
+            plain.add(name)
     values["lat"], values["lon"] = lats, lons
     if "source_ref" not in mapping:
         refs = values.setdefault("source_ref", [None] * len(features))
         for i, ref in enumerate(refs):
             if ref is None and not suspect[i]:
                 refs[i] = _fallback_ref(features[i], features[i]["properties"])
-    return Columns(values, suspect)
+    return Columns(values, suspect, frozenset(plain))
 
 
-def _clean_column(column: list[Any]) -> list[Any]:
-    """:func:`clean_text` of every value, tested on the whole column first."""
+def _clean_column(column: list[Any]) -> tuple[list[Any], bool]:
+    """:func:`clean_text` of every value, tested on the whole column first, and whether the
+    result is plain (see ``Columns.plain``)."""
     strings = [value for value in column if value is not None] if None in column else column
-    if only_strings(strings) and is_clean(strings):
-        return none_for_empty(column)
-    return [clean_text(value) for value in column]
+    if only_strings(strings):
+        text = join(strings)
+        if is_clean(strings, joined=text):
+            return none_for_empty(column), single_spaced_only(strings, text)
+    return [clean_text(value) for value in column], False
 
 
 def _number(value: Any) -> float | None:

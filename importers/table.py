@@ -26,10 +26,15 @@ from .records import Record
 
 @dataclass
 class Columns:
-    """``values[field][i]``: what ``record(i).fields.get(field)`` holds, for rows not ``suspect``."""
+    """``values[field][i]``: what ``record(i).fields.get(field)`` holds, for rows not ``suspect``.
+
+    ``plain`` names the fields whose values are all None or text that ``rows.nfc`` leaves as
+    it is (NFC, no whitespace but single inner spaces), as the reader found while cleaning.
+    """
 
     values: dict[str, list[Any]]
     suspect: list[bool]
+    plain: frozenset[str] = frozenset()
 
 
 class Table:
@@ -82,8 +87,13 @@ def is_clean(values: list[str], *, single_spaced: bool = False, joined: str | No
         return False
     if sum(map(len, map(str.strip, values))) != len(text) - len(values) + 1:
         return False
+    return not single_spaced or single_spaced_only(values, text)
+
+
+def single_spaced_only(values: list[str], joined: str) -> bool:
+    """No value has whitespace inside but single ASCII spaces (``joined``: ``join(values)``)."""
     # Every whitespace character but " " is unprintable (categories Zs/Zl/Zp/Cc).
-    return not single_spaced or ("  " not in text and all(map(str.isprintable, values)))
+    return "  " not in joined and all(map(str.isprintable, values))
 
 
 def none_for_empty(values) -> list:

@@ -211,3 +211,10 @@ def test_only_the_rows_that_fail_a_check_are_validated_one_by_one():
     table = counting(read_csv(DATA / "csv" / "atm_errors.csv"))
     outcomes = validate_table(table, Rules())
     assert table.asked == sum(not isinstance(o, PlaceRow) for o in outcomes) > 0
+
+
+def test_validating_a_table_twice_gives_the_same_outcome():
+    table = read_csv(DATA / "csv" / "places_utf8.csv")
+    first = validate_table(table, Rules())
+    assert validate_table(table, Rules(default_kind="atm")) == [one(r, Rules(default_kind="atm")) for r in table]
+    assert validate_table(table, Rules()) == first
