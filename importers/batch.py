@@ -130,7 +130,7 @@ def _texts(column: list[Any]) -> list[str | None]:
     """``rows.nfc(str(value))`` of each value (None stays None), tested on the whole column first."""
     strings = [value for value in column if value is not None] if None in column else column
     if only_strings(strings) and is_clean(strings, single_spaced=True):
-        return none_for_empty(column)
+        return list(none_for_empty(column))   # a new list: the caller may fill it in
     return [None if value is None else nfc(str(value)) for value in column]
 
 

@@ -101,13 +101,15 @@ from __future__ import annotations
 
 import codecs
 import csv
+import itertools
 import re
 import unicodedata
+from dataclasses import dataclass
 from operator import itemgetter
 from typing import Iterator
 
 from .records import FIELDS, FileProblem, ProgressCallback, Record, open_counted
-from .table import Columns, Table, is_clean, join, none_for_empty, single_spaced_only
+from .table import Columns, Table, is_clean, join, none_for_empty, single_spaced_only, stripped
 
 ALIASES: dict[str, str] = {
     "id": "source_ref",
@@ -165,7 +167,7 @@ def read_csv(path, *, mapping: dict[str, str] | None = None, encoding: str | Non
         file, len(rows),
         record=lambda i: _record(file, starts[i], rows[i], columns, width),
         where=lambda i: f"{file}:{starts[i]}",
-        columns=lambda: _column_values(rows, columns, width),
+        columns=lambda a, b: _column_values(rows[a:b], columns, width),
     )
 
 
@@ -276,22 +278,33 @@ def _physical_lines(text: str) -> Iterator[str]:
     return (match.group() for match in _LINE.finditer(text))
 
 
+_OTHER_BREAKS = ("\v", "\f", "\x1c", "\x1d", "\x1e", "\x85", "\u2028", "\u2029")
+
+
 class _Lines:
-    """The physical lines of ``text``, noting when they run out."""
+    """The physical lines of ``text``, noting when they run out (``exhausted``).
+
+    ``str.splitlines`` splits in C, but also at the characters of ``_OTHER_BREAKS``; for a
+    text without any of them its lines are exactly the physical lines.  The csv reader iterates
+    the C-level chain directly; only its end runs Python, to set ``exhausted``.
+    """
 
     def __init__(self, text: str):
-        self._lines = _physical_lines(text)
         self.exhausted = False
+        plain = not any(mark in text for mark in _OTHER_BREAKS)
+        lines = text.splitlines(keepends=True) if plain else _physical_lines(text)
+        self._lines = itertools.chain(lines, self._end())
+
+    def _end(self) -> Iterator[str]:
+        self.exhausted = True
+        return
+        yield  # a generator that ends at once, having noted the end
 
     def __iter__(self):
-        return self
+        return self._lines
 
     def __next__(self) -> str:
-        try:
-            return next(self._lines)
-        except StopIteration:
-            self.exhausted = True
-            raise
+        return next(self._lines)
 
 
 def _delimiter(path, given: str | None, text: str) -> str:
@@ -431,23 +444,42 @@ def _record(file: str, line: int, cells: list[str], columns: dict[str, int], wid
     return Record(file=file, line=line, fields=fields, notes=_shape_notes(cells, width))
 
 
+@dataclass(frozen=True)
+class _TextFacts:
+    """What holds for every cell because it holds for all the cells of a chunk joined (three
+    scans of one text instead of three per column)."""
+
+    nfc: bool                 # the text is NFC, so is every cell
+    no_openers: bool          # no typographic opening quote anywhere
+    no_double_space: bool     # no "  " anywhere
+
+    @classmethod
+    def of(cls, text: str) -> "_TextFacts":
+        return cls(unicodedata.is_normalized("NFC", text), not any(q in text for q in _OPENERS),
+                   "  " not in text)
+
+
 def _column_values(rows: list[list[str]], columns: dict[str, int], width: int) -> Columns:
     """The fields of every row as columns, each cleaned as :func:`clean` would clean its cells;
     a row of another width than the header is suspect (its record carries a note)."""
+    facts = _TextFacts.of(join(itertools.chain.from_iterable(rows)))
     suspect = [len(cells) != width for cells in rows]
     if any(suspect):
         rows = [cells if len(cells) == width else (cells + [""] * width)[:width] for cells in rows]
     values, plain = {}, set()
     for field, i in columns.items():
-        column, is_plain = _clean_column(list(map(itemgetter(i), rows)))
+        column, is_plain = _clean_column(list(map(itemgetter(i), rows)), facts)
         values[field] = _decimal_points(column) if field in NUMERIC_FIELDS else column
         if is_plain and field not in NUMERIC_FIELDS:
             plain.add(field)
     return Columns(values, suspect, frozenset(plain))
 
 
-def _clean_column(cells: list[str]) -> tuple[list[str | None], bool]:
+def _clean_column(cells: list[str], facts: _TextFacts) -> tuple[list[str | None], bool]:
     """:func:`clean` of every cell, and whether the result is plain (see ``Columns.plain``)."""
+    if facts.nfc and facts.no_openers and stripped(cells):
+        # clean() would change nothing but "" -> None
+        return none_for_empty(cells), facts.no_double_space and all(map(str.isprintable, cells))
     text = join(cells)
     if is_clean(cells, joined=text) and not (any(q in text for q in _OPENERS)
                                              and _OPENERS.intersection({cell[:1] for cell in cells})):
@@ -457,7 +489,7 @@ def _clean_column(cells: list[str]) -> tuple[list[str | None], bool]:
 
 
 def _decimal_points(column: list[str | None]) -> list[str | None]:
-    if any(value is not None and "," in value for value in column):
+    if "," in join(filter(None, column)):
         return [_decimal_point(value) for value in column]
     return column
 

@@ -209,23 +209,8 @@ def _spatialite(connection, dbapi, rows: Sequence[PlaceRow], source_id: int, now
             cur.execute("BEGIN")
         first = cur.execute("SELECT coalesce(max(id), 0) + 1 FROM places").fetchone()[0]
         ids = list(range(first, first + n))
-        bulk = n >= BULK_MIN
-        triggers = []
-        if bulk:
-            triggers = cur.execute(
-                "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'places' "
-                f"AND name IN ({', '.join('?' * len(_INSERT_TRIGGERS))})",
-                _INSERT_TRIGGERS,
-            ).fetchall()
-            bulk = len(triggers) == len(_INSERT_TRIGGERS)  # an unknown SpatiaLite layout: keep them
-        if bulk:
-            cache_size = cur.execute("PRAGMA cache_size").fetchone()[0]  # < 0: KiB, > 0: pages
-            page_kib = cur.execute("PRAGMA page_size").fetchone()[0] / 1024
-            if (-cache_size if cache_size < 0 else cache_size * page_kib) < BULK_CACHE_KIB:
-                cur.execute(f"PRAGMA cache_size = {-BULK_CACHE_KIB}")
-                restore_cache = cache_size
-            for name, _ in triggers:
-                cur.execute(f'DROP TRIGGER "{name}"')
+        triggers, restore_cache = set_aside_triggers(cur) if n >= BULK_MIN else (None, None)
+        bulk = triggers is not None
         stage("ids")
         # No id: SQLite gives each row max(id) + 1, i.e. ids[i] (checked below).
         cur.executemany(
@@ -239,34 +224,84 @@ def _spatialite(connection, dbapi, rows: Sequence[PlaceRow], source_id: int, now
             raise RuntimeError(f"places got ids up to {last}, expected {ids[0]}..{ids[-1]}")
         stage("places")
         if bulk:
-            # SQLite's R*Tree rounds float32 bounds outwards itself, so every box contains its point.
             # (From Python values, or in a spatially sorted order, it measured slower.)
-            cur.execute(
-                'INSERT INTO "idx_places_geom" (pkid, xmin, xmax, ymin, ymax) '
-                "SELECT id, MbrMinX(geom), MbrMaxX(geom), MbrMinY(geom), MbrMaxY(geom) "
-                "FROM places WHERE id BETWEEN ? AND ?",
-                (ids[0], ids[-1]),
-            )
-            cur.execute(
-                "UPDATE geometry_columns_time SET last_insert = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') "
-                "WHERE Lower(f_table_name) = Lower('places') AND Lower(f_geometry_column) = Lower('geom')"
-            )
-            for _, sql in triggers:
-                cur.execute(sql)
+            cur.execute(RTREE_FILL, (ids[0], ids[-1]))
+            put_back_triggers(cur, triggers)
         stage("spatial_index")
         _spatialite_offers(cur, ids, rows, fee_processor)
         stage("offers")
     finally:
         try:
-            if restore_cache is not None:
-                cur.execute(f"PRAGMA cache_size = {int(restore_cache)}")
+            restore_cache_size(cur, restore_cache)
         finally:
             cur.close()
     return ids
 
 
+# The R*Tree rows of the places with ids in a range.  SQLite's R*Tree rounds float32 bounds
+# outwards itself, so every box contains its point.
+RTREE_FILL = ('INSERT INTO "idx_places_geom" (pkid, xmin, xmax, ymin, ymax) '
+              "SELECT id, MbrMinX(geom), MbrMaxX(geom), MbrMinY(geom), MbrMaxY(geom) "
+              "FROM places WHERE id BETWEEN ? AND ?")
+
+
+def set_aside_triggers(cur) -> tuple[list[tuple[str, str]] | None, int | None]:
+    """Drop the per-row INSERT triggers of ``places`` (inside the caller's transaction) and raise
+    the page cache to ``BULK_CACHE_KIB``: (the triggers' names and SQL, the cache size to restore
+    or None).  (None, None), and nothing done, when the SpatiaLite layout is not the known one."""
+    triggers = cur.execute(
+        "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'places' "
+        f"AND name IN ({', '.join('?' * len(_INSERT_TRIGGERS))})",
+        _INSERT_TRIGGERS,
+    ).fetchall()
+    if len(triggers) != len(_INSERT_TRIGGERS):  # an unknown SpatiaLite layout: keep them
+        return None, None
+    restore = None
+    cache_size = cur.execute("PRAGMA cache_size").fetchone()[0]  # < 0: KiB, > 0: pages
+    page_kib = cur.execute("PRAGMA page_size").fetchone()[0] / 1024
+    if (-cache_size if cache_size < 0 else cache_size * page_kib) < BULK_CACHE_KIB:
+        cur.execute(f"PRAGMA cache_size = {-BULK_CACHE_KIB}")
+        restore = cache_size
+    for name, _ in triggers:
+        cur.execute(f'DROP TRIGGER "{name}"')
+    return triggers, restore
+
+
+def put_back_triggers(cur, triggers: list[tuple[str, str]]) -> None:
+    """What the dropped triggers would have done once more (the layer's last-insert time), and
+    the triggers themselves, from their own SQL."""
+    cur.execute(
+        "UPDATE geometry_columns_time SET last_insert = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') "
+        "WHERE Lower(f_table_name) = Lower('places') AND Lower(f_geometry_column) = Lower('geom')"
+    )
+    for _, sql in triggers:
+        cur.execute(sql)
+
+
+def restore_cache_size(cur, size: int | None) -> None:
+    if size is not None:
+        cur.execute(f"PRAGMA cache_size = {int(size)}")
+
+
+_OFFERS_INSERT = f"INSERT INTO offers ({', '.join(_OFFER_COLUMNS)}) "
+OFFERS_FROM_JSON = (_OFFERS_INSERT + "SELECT value ->> 0, value ->> 1, (value ->> 2) / 100.0, value ->> 3, "
+                    "value ->> 4 FROM json_each(?) ORDER BY key")
+OFFERS_VALUES = _OFFERS_INSERT + f"VALUES ({', '.join('?' * len(_OFFER_COLUMNS))})"
+
+
 def _spatialite_offers(cur, ids: list[int], rows: Sequence[PlaceRow], fee_processor) -> None:
-    insert = f"INSERT INTO offers ({', '.join(_OFFER_COLUMNS)}) "
+    text = offers_json(ids, rows, fee_processor)
+    if text is None:
+        offers = offer_values(ids, rows, fee_processor)
+        for start in range(0, len(offers), _SQLITE_CHUNK):
+            cur.executemany(OFFERS_VALUES, offers[start:start + _SQLITE_CHUNK])
+    elif text:
+        cur.execute(OFFERS_FROM_JSON, (text,))
+
+
+def offers_json(ids: list[int], rows: Sequence[PlaceRow], fee_processor) -> str | None:
+    """The offers of ``rows`` (places ``ids``) as the JSON of ``OFFERS_FROM_JSON``; "" when there
+    are none; None when one of them cannot go that way byte-identically (use ``offer_values``)."""
     fragments: dict[int, str] = {}  # id(OfferRow) -> its JSON after the place id; rows share them
 
     def fragment(o) -> str | None:
@@ -277,32 +312,20 @@ def _spatialite_offers(cur, ids: list[int], rows: Sequence[PlaceRow], fee_proces
         return None if "\\u0000" in f else f[1:]
 
     parts = []
-    try:
-        for pid, r in zip(ids, rows):
-            for o in r.offers:
-                f = fragments.get(id(o))
+    for pid, r in zip(ids, rows):
+        for o in r.offers:
+            f = fragments.get(id(o))
+            if f is None:
+                f = fragments[id(o)] = fragment(o)
                 if f is None:
-                    f = fragments[id(o)] = fragment(o)
-                    if f is None:
-                        raise _NotJSON
-                parts.append(f"[{pid},{f}")
-    except _NotJSON:
-        offers = [(pid, o.service, fee_processor(o.fee_eur), o.condition, o.note)
-                  for pid, r in zip(ids, rows) for o in r.offers]
-        for start in range(0, len(offers), _SQLITE_CHUNK):
-            cur.executemany(insert + f"VALUES ({', '.join('?' * len(_OFFER_COLUMNS))})",
-                            offers[start:start + _SQLITE_CHUNK])
-        return
-    if parts:
-        cur.execute(
-            insert + "SELECT value ->> 0, value ->> 1, (value ->> 2) / 100.0, value ->> 3, value ->> 4 "
-            "FROM json_each(?) ORDER BY key",
-            ("[" + ",".join(parts) + "]",),
-        )
+                    return None
+            parts.append(f"[{pid},{f}")
+    return "[" + ",".join(parts) + "]" if parts else ""
 
 
-class _NotJSON(Exception):
-    """An offer the JSON path cannot write byte-identically."""
+def offer_values(ids: list[int], rows: Sequence[PlaceRow], fee_processor) -> list[tuple]:
+    return [(pid, o.service, fee_processor(o.fee_eur), o.condition, o.note)
+            for pid, r in zip(ids, rows) for o in r.offers]
 
 
 def _whole_cents(fee: Decimal, fee_processor) -> int | None:

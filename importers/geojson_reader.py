@@ -110,7 +110,7 @@ def read_geojson(
         file, len(features),
         record=lambda i: _record(file, i + 1, features[i], mapping),
         where=lambda i: f"{file}: feature {i + 1}",
-        columns=lambda: _column_values(features, mapping),
+        columns=lambda a, b: _column_values(features[a:b], mapping),
     )
 
 

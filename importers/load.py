@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from operator import attrgetter
 from typing import Iterable
 
 from sqlalchemy import bindparam, delete, func, insert, select, update
@@ -128,51 +129,108 @@ def load(
     With ``replace_source`` the source's places that are not in ``rows`` are
     deleted.  Raises RowRejected when two rows share a ``source_ref``.
     """
-    now = utcnow()
-    source_id = upsert_source(session, source, now)
-    existing = _existing(session, source_id)
-    summary = LoadSummary(source.name, source_id)
-    seen: set[str] = set()
-    inserts: list[PlaceRow] = []
-    updates: list[tuple[int, PlaceRow]] = []
-    for row in rows:
-        if row.source_ref in seen:
-            raise RowRejected(f"duplicate id {row.source_ref!r} in source {source.name!r}")
-        seen.add(row.source_ref)
-        old = existing.get(row.source_ref)
-        if old is None:
-            inserts.append(row)
-        elif old[1] != _state(row):
-            updates.append((old[0], row))
-        else:
-            summary.unchanged += 1
+    loader = Loader(session, source, replace_source=replace_source)
+    try:
+        loader.add(list(rows))
+        return loader.finish()
+    finally:
+        loader.close()
 
-    # New places and their offers: COPY on PostGIS, a lean executemany on SpatiaLite (fast_insert).
-    insert_new(session, inserts, source_id, now)
-    for chunk in _chunks(updates):
-        session.execute(
-            _UPDATE_PLACE,
-            [{**_place_values(r, source_id, now), "place_id": pid} for pid, r in chunk],
-        )
-        session.execute(delete(OFFERS).where(OFFERS.c.place_id.in_([pid for pid, _ in chunk])))
-    offers = [
-        {"place_id": pid, "service": o.service, "fee_eur": o.fee_eur,
-         "condition": o.condition, "note": o.note}
-        for pid, r in updates for o in r.offers
-    ]
-    for chunk in _chunks(offers):
-        session.execute(insert(OFFERS), chunk)
-    summary.inserted, summary.updated = len(inserts), len(updates)
-    if replace_source:
-        gone = [pid for ref, (pid, _) in existing.items() if ref not in seen]
-        for chunk in _chunks(gone):
-            session.execute(delete(OFFERS).where(OFFERS.c.place_id.in_(chunk)))
-            session.execute(delete(PLACES).where(PLACES.c.id.in_(chunk)))
-        summary.removed = len(gone)
-    session.flush()
-    if summary.inserted + summary.removed >= ANALYZE_AFTER:
-        # Fresh statistics, or the planner may walk the primary key instead of the
-        # spatial index until autovacuum comes round (seen on PostGIS after a bulk load);
-        # on PostGIS only the columns queries filter and join on (see fast_insert.analyze).
-        analyze(session)
-    return summary
+
+class Loader:
+    """:func:`load` in steps: rows added chunk by chunk, then :meth:`finish`.
+
+    New places go to the database as they come when ``stream`` is set and the engine is
+    SpatiaLite (``importers.spatialite_writer``: a writer thread stores one chunk while the
+    caller validates the next); otherwise they are kept and written by :meth:`finish`
+    (``fast_insert``: COPY on PostGIS).  Changed places are always updated by :meth:`finish`.
+    Until :meth:`finish` or :meth:`close` returns, the caller must not use the session: the
+    writer thread may be using its connection.
+    """
+
+    def __init__(self, session: Session, source: SourceInfo, *, replace_source: bool = False,
+                 stream: bool = False):
+        self.session = session
+        self.source = source
+        self.replace_source = replace_source
+        self.now = utcnow()
+        self.source_id = upsert_source(session, source, self.now)
+        self.existing = _existing(session, self.source_id)
+        self.summary = LoadSummary(source.name, self.source_id)
+        self.seen: set[str] = set()
+        self.inserts: list[PlaceRow] = []
+        self.updates: list[tuple[int, PlaceRow]] = []
+        self.writer = None
+        if stream and session.connection().dialect.name == "sqlite":
+            from .spatialite_writer import SpatiaLiteWriter
+
+            self.writer = SpatiaLiteWriter(session, self.source_id, self.now)
+
+    def add(self, rows: list[PlaceRow]) -> None:
+        refs = list(map(_source_ref, rows))
+        if not self.existing and len(set(refs)) == len(refs) and self.seen.isdisjoint(refs):
+            self.seen.update(refs)   # the usual first import: every row new, checked in C
+            inserts = rows
+        else:
+            inserts = []
+            for row in rows:
+                if row.source_ref in self.seen:
+                    raise RowRejected(f"duplicate id {row.source_ref!r} in source {self.source.name!r}")
+                self.seen.add(row.source_ref)
+                old = self.existing.get(row.source_ref)
+                if old is None:
+                    inserts.append(row)
+                elif old[1] != _state(row):
+                    self.updates.append((old[0], row))
+                else:
+                    self.summary.unchanged += 1
+        self.summary.inserted += len(inserts)
+        if self.writer is not None:
+            self.writer.add(inserts)
+        else:
+            self.inserts.extend(inserts)
+
+    def finish(self) -> LoadSummary:
+        session, source_id, now, summary = self.session, self.source_id, self.now, self.summary
+        if self.writer is not None:
+            writer, self.writer = self.writer, None
+            writer.finish()
+        # New places and their offers: COPY on PostGIS, a lean executemany on SpatiaLite (fast_insert).
+        insert_new(session, self.inserts, source_id, now)
+        updates = self.updates
+        for chunk in _chunks(updates):
+            session.execute(
+                _UPDATE_PLACE,
+                [{**_place_values(r, source_id, now), "place_id": pid} for pid, r in chunk],
+            )
+            session.execute(delete(OFFERS).where(OFFERS.c.place_id.in_([pid for pid, _ in chunk])))
+        offers = [
+            {"place_id": pid, "service": o.service, "fee_eur": o.fee_eur,
+             "condition": o.condition, "note": o.note}
+            for pid, r in updates for o in r.offers
+        ]
+        for chunk in _chunks(offers):
+            session.execute(insert(OFFERS), chunk)
+        summary.updated = len(updates)
+        if self.replace_source:
+            gone = [pid for ref, (pid, _) in self.existing.items() if ref not in self.seen]
+            for chunk in _chunks(gone):
+                session.execute(delete(OFFERS).where(OFFERS.c.place_id.in_(chunk)))
+                session.execute(delete(PLACES).where(PLACES.c.id.in_(chunk)))
+            summary.removed = len(gone)
+        session.flush()
+        if summary.inserted + summary.removed >= ANALYZE_AFTER:
+            # Fresh statistics, or the planner may walk the primary key instead of the
+            # spatial index until autovacuum comes round (seen on PostGIS after a bulk load);
+            # on PostGIS only the columns queries filter and join on (see fast_insert.analyze).
+            analyze(session)
+        return summary
+
+    def close(self) -> None:
+        """Stop the writer thread, if any, without finishing (the caller rolls back)."""
+        if self.writer is not None:
+            writer, self.writer = self.writer, None
+            writer.close()
+
+
+_source_ref = attrgetter("source_ref")

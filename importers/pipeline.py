@@ -13,18 +13,20 @@ import gc
 import hashlib
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from itertools import repeat
+from operator import attrgetter
 from pathlib import Path
-from typing import Iterable, Iterator
+from typing import Callable, Iterable, Iterator
 
 from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
 from locator.models import ImportRun
 
-from .duplicates import Duplicate, find_duplicates
-from .load import load
-from .records import Record
 from .batch import CLIPPED, one, validate_table
+from .duplicates import Duplicate, find_duplicates
+from .load import Loader
+from .records import Record
 from .rows import PlaceRow, SourceInfo
 from .table import Table
 from .validate import Rules
@@ -98,6 +100,46 @@ def sha256_of(path: str | Path) -> str:
     return digest.hexdigest()
 
 
+_ref = attrgetter("source_ref")
+CHUNK_ROWS = 10_000  # rows validated, and handed to the writer, at a time
+FIRST_CHUNK_ROWS = 1_000  # smaller, so that the writer starts early
+
+
+class _Accepted:
+    """The outcomes of consecutive rows folded into the report: the rows kept, clipped points
+    counted, rejections and ids seen before (anywhere earlier in the file) listed."""
+
+    def __init__(self, report: ImportReport):
+        self.report = report
+        self.first_seen: dict[str, tuple[Callable[[int], str], int]] = {}  # id -> (where, row)
+
+    def add(self, outcomes: list, where: Callable[[int], str]) -> list[PlaceRow]:
+        report, seen = self.report, self.first_seen
+        report.read += len(outcomes)
+        if set(map(type, outcomes)) == {PlaceRow}:
+            refs = list(map(_ref, outcomes))
+            if len(set(refs)) == len(refs) and seen.keys().isdisjoint(refs):
+                # the usual case, checked in C: every row valid, every id new
+                seen.update(zip(refs, zip(repeat(where), range(len(refs)))))
+                return outcomes
+        rows: list[PlaceRow] = []
+        for i, outcome in enumerate(outcomes):
+            if type(outcome) is PlaceRow:
+                ref = outcome.source_ref
+                if ref in seen:
+                    first_where, first = seen[ref]
+                    report.rejected.append(
+                        (where(i), f"duplicate id {ref!r} in the file (first at {first_where(first)})"))
+                    continue
+                seen[ref] = (where, i)
+                rows.append(outcome)
+            elif outcome is CLIPPED:
+                report.clipped += 1
+            else:
+                report.rejected.append((where(i), outcome))
+        return rows
+
+
 def validate_all(records: Iterable[Record], rules: Rules, report: ImportReport) -> list[PlaceRow]:
     """Every record validated; rejections and clipped points counted on ``report``.
 
@@ -105,28 +147,9 @@ def validate_all(records: Iterable[Record], rules: Rules, report: ImportReport) 
     column (``importers.batch``), any other iterable record by record; the outcome is the same.
     """
     if isinstance(records, Table):
-        outcomes, where = validate_table(records, rules), records.where
-    else:
-        listed = list(records)
-        outcomes, where = [one(record, rules) for record in listed], (lambda i: listed[i].where())
-    rows: list[PlaceRow] = []
-    first_seen: dict[str, int] = {}
-    report.read += len(outcomes)
-    for i, outcome in enumerate(outcomes):
-        if type(outcome) is PlaceRow:
-            ref = outcome.source_ref
-            if ref in first_seen:
-                report.rejected.append(
-                    (where(i), f"duplicate id {ref!r} in the file (first at {where(first_seen[ref])})")
-                )
-                continue
-            first_seen[ref] = i
-            rows.append(outcome)
-        elif outcome is CLIPPED:
-            report.clipped += 1
-        else:
-            report.rejected.append((where(i), outcome))
-    return rows
+        return _Accepted(report).add(validate_table(records, rules), records.where)
+    listed = list(records)
+    return _Accepted(report).add([one(record, rules) for record in listed], lambda i: listed[i].where())
 
 
 def run_import(
@@ -142,17 +165,38 @@ def run_import(
     replace_source: bool = False,
     merge_duplicates: bool = False,
 ) -> ImportReport:
-    """Validate, then write the rows of one file as ``source``; raises ImportRejected."""
+    """Validate the rows of one file and write them as ``source``, in the caller's transaction.
+
+    Raises :class:`ImportRejected` when rows were rejected and ``skip_invalid`` is off.  The
+    caller must then roll back (the CLI and ``session_scope`` do): a :class:`Table` (what the
+    CSV and GeoJSON readers return) is validated and written in chunks of ``CHUNK_ROWS`` rows,
+    so the rows before the first rejected one may have been written.  After a rejection nothing
+    more is written, and the rest of the file is still validated so that every reason is
+    reported.  On SpatiaLite a writer thread stores each chunk while the next one is validated
+    (``importers.spatialite_writer``).  With ``merge_duplicates``, or records that are not a
+    Table, everything is validated first and written afterwards.
+    """
     report = ImportReport(file=file, source=source.name, file_format=file_format, sha256=sha256)
-    rows = validate_all(records, rules, report)
-    if report.rejected and not skip_invalid:
-        raise ImportRejected(report)
-    report.duplicates = find_duplicates(session, rows, source.name)
-    if merge_duplicates and report.duplicates:
-        merged = {d.source_ref for d in report.duplicates}
-        rows = [r for r in rows if r.source_ref not in merged]
-        report.merged = len(merged)
-    summary = load(session, rows, source, replace_source=replace_source)
+    if isinstance(records, Table) and not merge_duplicates:
+        loader, rows = _validate_and_stream(session, records, source, rules, report,
+                                            skip_invalid=skip_invalid, replace_source=replace_source)
+    else:
+        rows = validate_all(records, rules, report)
+        if report.rejected and not skip_invalid:
+            raise ImportRejected(report)
+        report.duplicates = find_duplicates(session, rows, source.name)
+        if merge_duplicates and report.duplicates:
+            merged = {d.source_ref for d in report.duplicates}
+            rows = [r for r in rows if r.source_ref not in merged]
+            report.merged = len(merged)
+        loader = Loader(session, source, replace_source=replace_source)
+        loader.add(rows)
+    try:
+        summary = loader.finish()
+    finally:
+        loader.close()
+    if isinstance(records, Table) and not merge_duplicates:
+        report.duplicates = find_duplicates(session, rows, source.name)
     report.inserted, report.updated = summary.inserted, summary.updated
     report.unchanged, report.removed = summary.unchanged, summary.removed
     session.execute(
@@ -164,3 +208,32 @@ def run_import(
         )
     )
     return report
+
+
+def _validate_and_stream(session: Session, table: Table, source: SourceInfo, rules: Rules,
+                         report: ImportReport, *, skip_invalid: bool,
+                         replace_source: bool) -> tuple[Loader, list[PlaceRow]]:
+    """Validate ``table`` chunk by chunk, handing each chunk's rows to a streaming Loader;
+    raises ImportRejected (see run_import).  The loader (to finish) and every row kept."""
+    accepted = _Accepted(report)
+    loader: Loader | None = None
+    kept: list[PlaceRow] = []
+    try:
+        for chunk in table.chunks(CHUNK_ROWS, first_size=FIRST_CHUNK_ROWS):
+            rows = accepted.add(validate_table(chunk, rules), chunk.where)
+            if report.rejected and not skip_invalid:
+                if loader is not None:   # nothing more is written; the caller rolls back
+                    loader.close()
+                    loader = None
+                continue
+            kept.extend(rows)
+            if loader is None:
+                loader = Loader(session, source, replace_source=replace_source, stream=True)
+            loader.add(rows)
+    except BaseException:
+        if loader is not None:
+            loader.close()
+        raise
+    if report.rejected and not skip_invalid:
+        raise ImportRejected(report)
+    return loader or Loader(session, source, replace_source=replace_source), kept

@@ -38,15 +38,17 @@ class Columns:
 
 
 class Table:
-    """The rows of one file: iterable as records, and readable as :class:`Columns`."""
+    """The rows of one file: iterable as records, and readable as :class:`Columns`, whole or
+    in consecutive chunks (:meth:`chunks`)."""
 
     def __init__(self, file: str, n: int, record: Callable[[int], Record], where: Callable[[int], str],
-                 columns: Callable[[], Columns]):
+                 columns: Callable[[int, int], Columns], start: int = 0):
         self.file = file
         self.n = n
+        self.start = start            # the first row's index in the whole file (0 unless a chunk)
         self.record = record          # i -> the Record the reader yields for row i
         self.where = where            # i -> "FILE:LINE" or "FILE: feature N", as Record.where()
-        self._make_columns = columns
+        self._columns_of = columns    # (first, end) -> the Columns of those rows
         self._columns: Columns | None = None
 
     def __len__(self) -> int:
@@ -57,8 +59,21 @@ class Table:
 
     def columns(self) -> Columns:
         if self._columns is None:
-            self._columns = self._make_columns()
+            self._columns = self._columns_of(0, self.n)
         return self._columns
+
+    def chunks(self, size: int, *, first_size: int | None = None) -> Iterator["Table"]:
+        """The rows in consecutive tables of ``size`` rows (the first of ``first_size``, the
+        last one shorter)."""
+        first, end = 0, min(first_size or size, self.n)
+        while first < self.n:
+            yield self._slice(first, end)
+            first, end = end, min(end + size, self.n)
+
+    def _slice(self, first: int, end: int) -> "Table":
+        return Table(self.file, end - first,
+                     record=lambda i: self.record(first + i), where=lambda i: self.where(first + i),
+                     columns=lambda a, b: self._columns_of(first + a, first + b), start=self.start + first)
 
 
 def join(values) -> str:
@@ -85,9 +100,14 @@ def is_clean(values: list[str], *, single_spaced: bool = False, joined: str | No
     text = joined if joined is not None else join(values)
     if not unicodedata.is_normalized("NFC", text):
         return False
-    if sum(map(len, map(str.strip, values))) != len(text) - len(values) + 1:
+    if not stripped(values):
         return False
     return not single_spaced or single_spaced_only(values, text)
+
+
+def stripped(values: list[str]) -> bool:
+    """No value has whitespace around it (``str.strip`` would change none)."""
+    return sum(map(len, map(str.strip, values))) == sum(map(len, values))
 
 
 def single_spaced_only(values: list[str], joined: str) -> bool:
@@ -96,6 +116,6 @@ def single_spaced_only(values: list[str], joined: str) -> bool:
     return "  " not in joined and all(map(str.isprintable, values))
 
 
-def none_for_empty(values) -> list:
-    """The values with "" as None."""
-    return [value or None for value in values] if "" in values else list(values)
+def none_for_empty(values: list) -> list:
+    """The values with "" as None (the list itself when it has no "")."""
+    return [value or None for value in values] if "" in values else values

@@ -74,7 +74,6 @@ class Place(Base):
     __table_args__ = (
         UniqueConstraint("source_id", "source_ref"),
         CheckConstraint(_in("kind", KINDS), name="kind"),
-        Index("ix_places_kind", "kind"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
