@@ -73,7 +73,10 @@ class OfferRow:
             raise RowRejected(
                 f"{condition_label} {condition!r} is not a condition; expected salary_card=<bank>"
             ) from None
-        return cls(service, fee.quantize(Decimal("0.01")), cond, nfc(note))
+        note = nfc(note)
+        if note and "\x00" in note:
+            raise RowRejected(f"note {note!r} contains a NUL character (0x00)")
+        return cls(service, fee.quantize(Decimal("0.01")), cond, note)
 
 
 class PlaceRow(NamedTuple):

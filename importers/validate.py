@@ -20,7 +20,8 @@ from .fee_table import FeeRule, offers_for
 from .records import Record
 from .rows import OfferRow, PlaceRow, RowRejected, nfc
 
-GEOMETRY_PROBLEM = "_geometry_problem"  # set by readers for a geometry that is not a place
+GEOMETRY_PROBLEM = "_geometry_problem"
+NUL = "\x00"  # set by readers for a geometry that is not a place
 
 Geocode = Callable[[str], "tuple[float, float] | None"]  # address -> (lat, lon)
 
@@ -44,7 +45,10 @@ def _text(fields: dict, name: str) -> str | None:
     value = fields.get(name)
     if value is None:
         return None
-    return nfc(str(value))
+    text = nfc(str(value))
+    if text and NUL in text:   # PostgreSQL cannot store it; in a text file it means a wrong encoding
+        raise RowRejected(f"{name} contains a NUL character (0x00); is the file UTF-16? (give --encoding)")
+    return text
 
 
 def _number(fields: dict, name: str) -> float | None:

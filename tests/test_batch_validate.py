@@ -130,6 +130,9 @@ AWKWARD_ROWS = [
     ("a24", "  Padded  ", "bank_branch", " SEB ", "  ", " 56.95 ", " 24.25 ", " 0.00 ", ""),
     ("a25", "Near the border", "atm", "", "", "56.07", "27.0", "", ""),
     ("a26", "Liepāja beach", "atm", "", "", "56.51", "20.99", "", ""),
+    ("a27", "Nul\x00byte", "atm", "", "", "56.95", "24.26", "", ""),
+    ("a28", "Nul in the address", "atm", "", "Audēju\x00iela", "56.95", "24.27", "", ""),
+    ("a29", "Negative zero fee", "atm", "", "", "56.95", "24.28", "-0", ""),
 ]
 
 
