@@ -147,33 +147,54 @@ def ewkb_hex(lon: float, lat: float) -> str:
     return (_EWKB_POINT_4326 + _pack_xy(lon, lat)).hex()
 
 
+PLACES_COPY = f"COPY places ({', '.join(_PLACE_COLUMNS)}, geom) FROM STDIN"
+OFFERS_COPY = f"COPY offers ({', '.join(_OFFER_COLUMNS)}) FROM STDIN"
+
+
 def _postgres(dbapi, rows: Sequence[PlaceRow], source_id: int, now: dt.datetime, stage: _Stages) -> list[int]:
     n = len(rows)
     with dbapi.cursor() as cur:
-        # A block of n ids, safe because no other writer can insert into places meanwhile.
-        cur.execute("LOCK TABLE places IN SHARE ROW EXCLUSIVE MODE")
-        cur.execute("SELECT pg_get_serial_sequence('places', 'id')")
-        sequence = cur.fetchone()[0]
-        cur.execute("SELECT nextval(%s::regclass)", (sequence,))
-        first = cur.fetchone()[0]
-        if n > 1:
-            cur.execute("SELECT setval(%s::regclass, %s)", (sequence, first + n - 1))
+        first = reserve_ids(cur, n)
         ids = list(range(first, first + n))
         stage("ids")
-        with cur.copy(f"COPY places ({', '.join(_PLACE_COLUMNS)}, geom) FROM STDIN") as copy:
-            write = copy.write_row
-            for pid, r in zip(ids, rows):
-                write((pid, r.kind, r.name, r.brand, r.address, r.municipality, r.opening_hours,
-                       source_id, r.source_ref, now, ewkb_hex(r.lon, r.lat)))
+        with cur.copy(PLACES_COPY) as copy:
+            write_places(copy.write_row, ids, rows, source_id, now)
         stage("places")  # the GiST index is filled by the COPY itself
         if any(r.offers for r in rows):
-            with cur.copy(f"COPY offers ({', '.join(_OFFER_COLUMNS)}) FROM STDIN") as copy:
-                write = copy.write_row
-                for pid, r in zip(ids, rows):
-                    for o in r.offers:
-                        write((pid, o.service, o.fee_eur, o.condition, o.note))
+            with cur.copy(OFFERS_COPY) as copy:
+                write_offers(copy.write_row, ids, rows)
         stage("offers")
     return ids
+
+
+def reserve_ids(cur, n: int) -> int:
+    """The first of ``n`` consecutive ids of ``places`` kept for the caller's transaction.
+
+    Safe because of the lock (see the module docstring): no other writer can insert into
+    places, and so draw an id, until the transaction ends."""
+    cur.execute("LOCK TABLE places IN SHARE ROW EXCLUSIVE MODE")
+    cur.execute("SELECT nextval(pg_get_serial_sequence('places', 'id'))")
+    first = cur.fetchone()[0]
+    if n > 1:
+        cur.execute("SELECT setval(pg_get_serial_sequence('places', 'id'), %s)", (first + n - 1,))
+    return first
+
+
+def give_back_ids(cur, next_free: int) -> None:
+    """Let the sequence hand out ``next_free`` next (ids reserved but not used), under the lock."""
+    cur.execute("SELECT setval(pg_get_serial_sequence('places', 'id'), %s, false)", (next_free,))
+
+
+def write_places(write, ids, rows: Sequence[PlaceRow], source_id: int, now: dt.datetime) -> None:
+    for pid, r in zip(ids, rows):
+        write((pid, r.kind, r.name, r.brand, r.address, r.municipality, r.opening_hours,
+               source_id, r.source_ref, now, ewkb_hex(r.lon, r.lat)))
+
+
+def write_offers(write, ids, rows: Sequence[PlaceRow]) -> None:
+    for pid, r in zip(ids, rows):
+        for o in r.offers:
+            write((pid, o.service, o.fee_eur, o.condition, o.note))
 
 
 # --- SpatiaLite -----------------------------------------------------------------------

@@ -140,16 +140,17 @@ def load(
 class Loader:
     """:func:`load` in steps: rows added chunk by chunk, then :meth:`finish`.
 
-    New places go to the database as they come when ``stream`` is set and the engine is
-    SpatiaLite (``importers.spatialite_writer``: a writer thread stores one chunk while the
-    caller validates the next); otherwise they are kept and written by :meth:`finish`
-    (``fast_insert``: COPY on PostGIS).  Changed places are always updated by :meth:`finish`.
+    With ``stream`` new places go to the database as they come, while the caller validates
+    the next chunk: on SpatiaLite a writer thread stores each chunk
+    (``importers.spatialite_writer``), on PostGIS one COPY stays open for at most ``expected``
+    new places (``importers.postgis_writer``).  Otherwise they are kept and written by
+    :meth:`finish` (``fast_insert``).  Changed places are always updated by :meth:`finish`.
     Until :meth:`finish` or :meth:`close` returns, the caller must not use the session: the
     writer thread may be using its connection.
     """
 
     def __init__(self, session: Session, source: SourceInfo, *, replace_source: bool = False,
-                 stream: bool = False):
+                 stream: bool = False, expected: int = 0):
         self.session = session
         self.source = source
         self.replace_source = replace_source
@@ -161,10 +162,15 @@ class Loader:
         self.inserts: list[PlaceRow] = []
         self.updates: list[tuple[int, PlaceRow]] = []
         self.writer = None
-        if stream and session.connection().dialect.name == "sqlite":
+        dialect = session.connection().dialect.name
+        if stream and dialect == "sqlite":
             from .spatialite_writer import SpatiaLiteWriter
 
             self.writer = SpatiaLiteWriter(session, self.source_id, self.now)
+        elif stream and dialect == "postgresql" and expected:
+            from .postgis_writer import PostGISWriter
+
+            self.writer = PostGISWriter(session, self.source_id, self.now, expected)
 
     def add(self, rows: list[PlaceRow]) -> None:
         refs = list(map(_source_ref, rows))

@@ -172,8 +172,8 @@ def run_import(
     CSV and GeoJSON readers return) is validated and written in chunks of ``CHUNK_ROWS`` rows,
     so the rows before the first rejected one may have been written.  After a rejection nothing
     more is written, and the rest of the file is still validated so that every reason is
-    reported.  On SpatiaLite a writer thread stores each chunk while the next one is validated
-    (``importers.spatialite_writer``).  With ``merge_duplicates``, or records that are not a
+    reported.  The database stores each chunk while the next one is validated (a writer thread
+    on SpatiaLite, one open COPY on PostGIS: ``importers.load.Loader``).  With ``merge_duplicates``, or records that are not a
     Table, everything is validated first and written afterwards.
     """
     report = ImportReport(file=file, source=source.name, file_format=file_format, sha256=sha256)
@@ -228,7 +228,8 @@ def _validate_and_stream(session: Session, table: Table, source: SourceInfo, rul
                 continue
             kept.extend(rows)
             if loader is None:
-                loader = Loader(session, source, replace_source=replace_source, stream=True)
+                loader = Loader(session, source, replace_source=replace_source, stream=True,
+                                expected=table.n - chunk.start)
             loader.add(rows)
     except BaseException:
         if loader is not None:
