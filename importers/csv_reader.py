@@ -159,15 +159,18 @@ def read_csv(path, *, mapping: dict[str, str] | None = None, encoding: str | Non
     reader = csv.reader(lines, delimiter=delim)
     header, header_line = _header(path, reader, lines)
     columns = _columns(path, header, mapping or {})
-    rows, starts = _scan(path, reader, lines)
-    if not rows:
+    split = _Rows(path, reader, lines)
+    if not split.until(1):
         raise FileProblem(f"{path}: the file has a header (line {header_line}) but no rows")
+    rows, starts = split.rows, split.starts
     file, width = str(path), len(header)
     return Table(
-        file, len(rows),
+        file,
         record=lambda i: _record(file, starts[i], rows[i], columns, width),
         where=lambda i: f"{file}:{starts[i]}",
         columns=lambda a, b: _column_values(rows[a:b], columns, width),
+        scan=split.until,
+        most=text.count("\n") + text.count("\r") + 1,   # physical lines: at least one per row
     )
 
 
@@ -417,23 +420,37 @@ def _columns(path, header: list[str], mapping: dict[str, str]) -> dict[str, int]
 
 # -- rows -> records ---------------------------------------------------------------
 
-def _scan(path, reader, lines: _Lines) -> tuple[list[list[str]], list[int]]:
-    """Every row after the header with a non-blank cell, and the line each one starts on."""
-    rows: list[list[str]] = []
-    starts: list[int] = []
-    previous = reader.line_num
-    try:
-        for cells in reader:
-            if lines.exhausted:
-                raise FileProblem(f'{path}:{previous + 1}: a " opened in this row is never closed and runs to '
-                                  'the end of the file; close it, or double it ("") if it is part of a value')
-            if "".join(cells).strip():   # some cell is not blank
-                rows.append(cells)
-                starts.append(previous + 1)
-            previous = reader.line_num
-    except csv.Error as exc:
-        raise FileProblem(f"{path}:{previous + 1}: cannot split the row: {exc}") from None
-    return rows, starts
+class _Rows:
+    """The rows after the header, split as far as they are asked for (:meth:`until`): an
+    import starts validating and writing the first rows while the rest is still text.  A row
+    that cannot be split is a :class:`FileProblem` when the split reaches it."""
+
+    def __init__(self, path, reader, lines: _Lines):
+        self.path, self.reader, self.lines = path, reader, lines
+        self.rows: list[list[str]] = []     # every row with a non-blank cell, so far
+        self.starts: list[int] = []         # the line each one starts on
+        self.done = False
+
+    def until(self, count: float) -> int:
+        """Split until ``count`` rows are known or the file ends; how many are known."""
+        rows, starts, reader, lines = self.rows, self.starts, self.reader, self.lines
+        previous = reader.line_num
+        try:
+            while len(rows) < count and not self.done:
+                for cells in itertools.islice(reader, max(int(min(count, 1e12)) - len(rows), 1)):
+                    if lines.exhausted:
+                        raise FileProblem(
+                            f'{self.path}:{previous + 1}: a " opened in this row is never closed and runs '
+                            'to the end of the file; close it, or double it ("") if it is part of a value')
+                    if "".join(cells).strip():   # some cell is not blank
+                        rows.append(cells)
+                        starts.append(previous + 1)
+                    previous = reader.line_num
+                else:
+                    self.done = lines.exhausted
+        except csv.Error as exc:
+            raise FileProblem(f"{self.path}:{previous + 1}: cannot split the row: {exc}") from None
+        return len(rows)
 
 
 def _record(file: str, line: int, cells: list[str], columns: dict[str, int], width: int) -> Record:

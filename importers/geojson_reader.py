@@ -107,7 +107,7 @@ def read_geojson(
     _check_mapping(path, features, mapping)
     file = str(path)
     return Table(
-        file, len(features),
+        file, n=len(features),
         record=lambda i: _record(file, i + 1, features[i], mapping),
         where=lambda i: f"{file}: feature {i + 1}",
         columns=lambda a, b: _column_values(features[a:b], mapping),

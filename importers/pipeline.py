@@ -229,7 +229,7 @@ def _validate_and_stream(session: Session, table: Table, source: SourceInfo, rul
             kept.extend(rows)
             if loader is None:
                 loader = Loader(session, source, replace_source=replace_source, stream=True,
-                                expected=table.n - chunk.start)
+                                expected=table.most - chunk.start)
             loader.add(rows)
     except BaseException:
         if loader is not None:

@@ -17,6 +17,7 @@ is worded by that one function.
 
 from __future__ import annotations
 
+import math
 import unicodedata
 from dataclasses import dataclass
 from typing import Any, Callable, Iterator
@@ -39,17 +40,32 @@ class Columns:
 
 class Table:
     """The rows of one file: iterable as records, and readable as :class:`Columns`, whole or
-    in consecutive chunks (:meth:`chunks`)."""
+    in consecutive chunks (:meth:`chunks`).
 
-    def __init__(self, file: str, n: int, record: Callable[[int], Record], where: Callable[[int], str],
-                 columns: Callable[[int, int], Columns], start: int = 0):
+    A reader that splits its rows lazily gives ``scan(k)`` (split until k rows are known;
+    returns how many are) and ``most`` (an upper bound of the rows) instead of ``n``;
+    :attr:`n` then splits the whole file, :meth:`chunks` only as far as it goes.
+    """
+
+    def __init__(self, file: str, *, record: Callable[[int], Record], where: Callable[[int], str],
+                 columns: Callable[[int, int], Columns], n: int | None = None,
+                 scan: Callable[[float], int] | None = None, most: int | None = None, start: int = 0):
         self.file = file
-        self.n = n
         self.start = start            # the first row's index in the whole file (0 unless a chunk)
         self.record = record          # i -> the Record the reader yields for row i
         self.where = where            # i -> "FILE:LINE" or "FILE: feature N", as Record.where()
         self._columns_of = columns    # (first, end) -> the Columns of those rows
         self._columns: Columns | None = None
+        self._n = n
+        self._scan = scan if scan is not None else (lambda k: min(k, n))
+        self.most = n if n is not None else most   # no more rows than this
+
+    @property
+    def n(self) -> int:
+        if self._n is None:
+            self._n = self._scan(math.inf)
+            self.most = self._n
+        return self._n
 
     def __len__(self) -> int:
         return self.n
@@ -64,14 +80,17 @@ class Table:
 
     def chunks(self, size: int, *, first_size: int | None = None) -> Iterator["Table"]:
         """The rows in consecutive tables of ``size`` rows (the first of ``first_size``, the
-        last one shorter)."""
-        first, end = 0, min(first_size or size, self.n)
-        while first < self.n:
+        last one shorter), split from the file as they are asked for."""
+        first, want = 0, first_size or size
+        while True:
+            end = self._scan(first + want)
+            if end <= first:
+                return
             yield self._slice(first, end)
-            first, end = end, min(end + size, self.n)
+            first, want = end, size
 
     def _slice(self, first: int, end: int) -> "Table":
-        return Table(self.file, end - first,
+        return Table(self.file, n=end - first,
                      record=lambda i: self.record(first + i), where=lambda i: self.where(first + i),
                      columns=lambda a, b: self._columns_of(first + a, first + b), start=self.start + first)
 

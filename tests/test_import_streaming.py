@@ -185,3 +185,18 @@ def test_duplicates_of_other_sources_are_found_in_every_chunk(session, tmp_path)
     path = write(tmp_path / "atms.csv", table)
     report = imported(session, read_csv(path), path)
     assert sorted(d.source_ref for d in report.duplicates) == ["r-00003", "r-01700", "r-02400"]
+
+
+def test_a_row_that_cannot_be_split_late_in_the_file_fails_the_import_and_writes_nothing(session, tmp_path):
+    from importers.records import FileProblem
+
+    path = write(tmp_path / "atms.csv", rows())
+    with open(path, "a", encoding="utf-8") as fh:
+        fh.write('r-99999,"Never closed,atm,,,56.9,24.1,,\n')
+    table = read_csv(path)   # the rows are split as the import asks for them
+    with pytest.raises(FileProblem) as caught:
+        imported(session, table, path)
+    assert str(caught.value).startswith(f'{path}:{N + 2}: a " opened in this row is never closed')
+    assert not writer_threads()
+    session.rollback()
+    assert session.execute(text("SELECT count(*) FROM places")).scalar() == 0
