@@ -6,16 +6,18 @@ GeoJSON (8 properties: id, name, kind, brand, address, opening_hours, fee_bill_p
 municipality; seeded, so every run writes the same bytes).  For each engine x format x repeat:
 
 * locator: a fresh migrated database, then exactly what ``flask --app locator import csv|geojson``
-  does, in process: the reader, ``pipeline.run_import`` (validation of every row, the
-  duplicates check against other sources, ``importers.load.load``, the ImportRun row) in one
+  does, in process, with the garbage collector paused as the CLI pauses it: the reader,
+  ``pipeline.run_import`` (every row validated, chunk by chunk, each chunk written while the
+  next is validated; the duplicates check against other sources; the ImportRun row) in one
   session, and ``commit``.  The file's sha256 is included.  Counts are checked afterwards.
 * ogr2ogr: another fresh migrated database, and ``ogr2ogr`` (a subprocess; its start-up is
   included) loading the same file into a new table ``places_ogr`` of it, spatial index included.
 
 Each pair runs in turn, alternating which goes first; the median of the repeats and the ratio
 locator/ogr2ogr (rows/s) are reported.  One extra, untimed-for-the-table run per engine x format
-times the stages of the locator path (read, validate, duplicates, load, commit); ``--profile``
-adds a cProfile of one more locator run.
+times the stages of the locator path one after the other (read, validate, duplicates, load,
+commit: the whole-file path, so each stage's own cost shows; the real import overlaps validate
+and load); ``--profile`` adds a cProfile of one more locator run.
 
     scripts/pg-test-cluster.sh run -- .venv/bin/python bench/import.py
     scripts/pg-test-cluster.sh run -- .venv/bin/python bench/import.py --rows 20000 --repeat 1

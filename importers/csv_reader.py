@@ -94,7 +94,12 @@ extra non-blank cells has them ignored; both leave a note in
 ``Record.notes``.
 
 The whole file is read and decoded once, up front: :func:`read_csv` raises
-:class:`FileProblem` when called, before yielding any row.
+:class:`FileProblem` when called for the file as a whole (bytes, encoding, header, columns,
+no rows).  The rows are split from the text as they are asked for (see
+:class:`importers.table.Table`), so that an import validates and writes the first rows
+while the rest is still text; a row that cannot be split (an unclosed ``"``) is a
+:class:`FileProblem` when the split reaches it, and the import that asked for it fails and
+writes nothing.
 """
 
 from __future__ import annotations
