@@ -15,8 +15,29 @@ as ``bench/import.py`` (its ``generate_rows`` and ``write_files``, same seed):
 
 Each repeat runs both, alternating which goes first; medians of the repeats are reported.
 
+With ``--postgis-variants`` (PostGIS only, off by default), after those measurements: what the
+COPY path would cost if parts of the schema were set aside, i.e. how much of the server floor is
+our indexes and constraints, and the cheapest a COPY could be on this schema if an import were
+allowed to take ACCESS EXCLUSIVE locks on ``places`` (which would block the web API's readers,
+so ``insert_new`` does not do it).  For each variant, in a fresh migrated database, with the
+same prebuilt rows, inside one transaction that is *rolled back* afterwards (so nothing has to
+be restored): the DDL before the COPYs (untimed), then ``insert_new`` (ids, COPY of places,
+COPY of offers) and the rebuild of whatever was dropped, timed:
+
+* as is: every index, constraint and foreign key in place (``insert_new`` as the import runs it);
+* GiST after: ``idx_places_geom`` dropped, created again after the COPYs (its ``pg_indexes``
+  definition), the build timed;
+* no foreign keys: the foreign keys of ``places`` and ``offers`` dropped, not put back;
+* bare: the GiST index, the unique (source_id, source_ref) constraint and both foreign keys
+  dropped; after the COPYs the index and the unique constraint built again and the foreign keys
+  added back (``ALTER TABLE ... ADD CONSTRAINT ... FOREIGN KEY`` checks all rows in one query).
+
+No ANALYZE and no commit there (the transaction is rolled back), unlike the insert_new column
+of the main table; the ogr2ogr median of the main measurements is printed beside them.
+
     scripts/pg-test-cluster.sh run -- .venv/bin/python bench/import_floor.py
     .venv/bin/python bench/import_floor.py --engines spatialite --repeat 5
+    scripts/pg-test-cluster.sh run -- .venv/bin/python bench/import_floor.py --postgis-variants
 
 The PostGIS cluster comes from LOCATOR_TEST_POSTGRES_URL; every database and file the script
 makes is removed at the end.  Results: a table on stdout and JSON in
@@ -111,6 +132,133 @@ def floor_insert(db, rows: list[PlaceRow]) -> dict:
     return out
 
 
+# --- --postgis-variants ------------------------------------------------------------
+
+GIST_INDEX = "idx_places_geom"
+# name: (label, parts dropped before the COPYs, whether they are built again after them, timed)
+VARIANTS = {
+    "as_is": ("schema as it is", (), False),
+    "gist_after": ("GiST built after", ("gist",), True),
+    "no_fks": ("no foreign keys", ("fks",), False),
+    "bare": ("bare, indexes built after", ("gist", "unique", "fks"), True),
+}
+VARIANT_KEYS = ("ids", "places", "offers", "rebuild", "seconds", "rows_per_s")
+SERVER_SETTINGS = ("maintenance_work_mem", "max_parallel_maintenance_workers", "work_mem",
+                   "shared_buffers", "wal_level")
+
+
+def schema_parts(cur) -> dict[str, list[tuple[str, str, str]]]:
+    """What the variants may drop, read from the catalog: {part: [(name, drop, create)]}.
+
+    gist: the GiST index of places; unique: the unique constraints of places; fks: the foreign
+    keys of places and offers (those of places first, as they are added back)."""
+    cur.execute("SELECT indexdef FROM pg_indexes WHERE schemaname = current_schema() "
+                "AND tablename = 'places' AND indexname = %s", (GIST_INDEX,))
+    found = cur.fetchone()
+    if found is None:
+        raise RuntimeError(f"no index {GIST_INDEX} on places")
+    parts: dict[str, list[tuple[str, str, str]]] = {
+        "gist": [(GIST_INDEX, f'DROP INDEX "{GIST_INDEX}"', found[0])], "unique": [], "fks": []}
+    cur.execute(
+        "SELECT c.relname, k.conname, k.contype, pg_get_constraintdef(k.oid) "
+        "FROM pg_constraint k JOIN pg_class c ON c.oid = k.conrelid "
+        "WHERE k.conrelid IN ('places'::regclass, 'offers'::regclass) AND k.contype IN ('u', 'f') "
+        "AND NOT (k.contype = 'u' AND c.relname <> 'places') "
+        "ORDER BY k.contype, c.relname <> 'places', k.conname"
+    )
+    for table, name, kind, definition in cur.fetchall():
+        parts["fks" if kind == "f" else "unique"].append((
+            name, f'ALTER TABLE "{table}" DROP CONSTRAINT "{name}"',
+            f'ALTER TABLE "{table}" ADD CONSTRAINT "{name}" {definition}'))
+    return parts
+
+
+def copy_variant(db, rows: list[PlaceRow], variant: str) -> dict:
+    """One schema variant on a fresh PostGIS database, in a transaction rolled back at the end:
+    the untimed DDL, then insert_new (ids, places, offers) and the timed rebuild (seconds)."""
+    _, dropped, rebuilt = VARIANTS[variant]
+    engine = get_engine(db.url)
+    n = len(rows)
+    session = session_for(engine)
+    try:
+        now = utcnow()
+        source_id = upsert_source(session, bench_import.SOURCE, now)
+        session.flush()
+        cur = session.connection().connection.driver_connection.cursor()
+        parts = schema_parts(cur)
+        todo = [item for part in dropped for item in parts[part]]
+        for _, drop, _ in todo:
+            cur.execute(drop)
+        gc.collect()
+        stages: dict[str, float] = {}
+        clock = time.perf_counter
+        t0 = clock()
+        fast_insert.insert_new(session, rows, source_id, now, stages=stages)
+        t1 = clock()
+        rebuild: dict[str, float] = {}
+        if rebuilt:
+            for name, _, create in todo:
+                t = clock()
+                cur.execute(create)
+                rebuild[name] = clock() - t
+        t2 = clock()
+        cur.execute("SELECT (SELECT count(*) FROM places), (SELECT count(*) FROM offers), "
+                    "(SELECT count(*) FROM pg_indexes WHERE tablename = 'places' AND indexname = %s)",
+                    (GIST_INDEX,))
+        places, offers, gist = cur.fetchone()
+        cur.close()
+        session.rollback()
+    finally:
+        session.close()
+    dispose_engines()
+    if not places == offers == n or gist != 1:
+        raise AssertionError(f"{variant}: places {places}, offers {offers}, GiST index {gist}; "
+                             f"expected {n}, {n}, 1")
+    out = {"ids": stages.get("ids", 0.0), "places": stages.get("places", 0.0),
+           "offers": stages.get("offers", 0.0), "rebuild": t2 - t1, "seconds": t2 - t0}
+    out["rows_per_s"] = n / out["seconds"]
+    out["rebuild_parts"] = rebuild
+    out["dropped"] = [name for name, _, _ in todo]
+    return out
+
+
+def postgis_variants(dbs, rows: list[PlaceRow], repeat: int) -> dict:
+    """Every variant ``repeat`` times, each in its own fresh database (the order rotates per
+    repeat); the runs, their medians, the DDL the variants ran and a few server settings."""
+    names = list(VARIANTS)
+    runs: dict[str, list[dict]] = {v: [] for v in names}
+    db = dbs.new("postgis")
+    try:
+        with get_engine(db.url).connect() as conn:
+            settings = {k: conn.execute(text(f"SHOW {k}")).scalar_one() for k in SERVER_SETTINGS}
+            cur = conn.connection.driver_connection.cursor()
+            ddl = {part: [{"name": name, "drop": drop, "create": create} for name, drop, create in items]
+                   for part, items in schema_parts(cur).items()}
+            cur.close()
+    finally:
+        db.drop()
+    log("  server: " + ", ".join(f"{k} {v}" for k, v in settings.items()))
+    for i in range(repeat):
+        for variant in names[i % len(names):] + names[:i % len(names)]:
+            db = dbs.new("postgis")
+            try:
+                r = copy_variant(db, rows, variant)
+            finally:
+                db.drop()
+            runs[variant].append(r)
+            rebuild = "  ".join(f"{k} {v:.3f}" for k, v in r["rebuild_parts"].items())
+            log(f"  run {i + 1} {variant:10s} {r['seconds']:6.2f} s  places {r['places']:.3f}  "
+                f"offers {r['offers']:.3f}  rebuild {r['rebuild']:.3f}  {rebuild}")
+    median = {}
+    for variant, rs in runs.items():
+        m = {k: statistics.median(r[k] for r in rs) for k in VARIANT_KEYS}
+        m["rebuild_parts"] = {k: statistics.median(r["rebuild_parts"][k] for r in rs)
+                              for k in rs[0]["rebuild_parts"]}
+        median[variant] = m
+    return {"labels": {v: VARIANTS[v][0] for v in names}, "median": median, "runs": runs,
+            "ddl": ddl, "server_settings": settings}
+
+
 def parse_args(argv=None) -> argparse.Namespace:
     p = argparse.ArgumentParser(
         prog="bench/import_floor.py",
@@ -135,13 +283,39 @@ def parse_args(argv=None) -> argparse.Namespace:
                    help="comma-separated: spatialite, postgis")
     p.add_argument("--gt", type=int, default=65536, help="ogr2ogr -gt: features per transaction")
     p.add_argument("--no-ogr2ogr", action="store_true", help="time insert_new only")
+    p.add_argument("--postgis-variants", action="store_true",
+                   help="PostGIS only, after the main measurements: the COPYs of insert_new under "
+                        "schema variants (as is; GiST built after; no foreign keys; GiST, unique "
+                        "constraint and foreign keys built after), each in a fresh database and a "
+                        "transaction rolled back at the end (see the docstring)")
     p.add_argument("--seed", type=int, default=bench_import.SEED, help="seed of the generated rows")
     p.add_argument("--output", type=Path, default=None,
                    help="JSON results file; default bench/results/import-floor-<time>.json")
     args = p.parse_args(argv)
     if args.rows < BULK_MIN_ROWS or args.repeat < 1:
         p.error(f"--rows must be at least {BULK_MIN_ROWS} (the bulk path) and --repeat at least 1")
+    if args.postgis_variants and "postgis" not in args.engines:
+        p.error("--postgis-variants needs postgis in --engines")
     return args
+
+
+def log_variants(result: dict, repeat: int) -> None:
+    """The markdown table of --postgis-variants, with the ogr2ogr median of the same run."""
+    variants = result["variants"]
+    ogr = result["median"].get("ogr2ogr")
+    log(f"\nPostGIS schema variants: medians of {repeat} runs, {result['rows']:,} rows, seconds; "
+        "total = ids + COPYs + rebuild, in a transaction rolled back (no ANALYZE, no commit)")
+    log("| variant | places COPY | offers COPY | index/constraint rebuild | total | rows/s | ogr2ogr "
+        "| total / ogr2ogr |")
+    log("|---|---|---|---|---|---|---|---|")
+    for name, m in variants["median"].items():
+        tail = f"{ogr['seconds']:.2f} | {m['seconds'] / ogr['seconds']:.2f}" if ogr else "– | –"
+        rebuild = f"{m['rebuild']:.3f}" if VARIANTS[name][2] else "–"
+        log(f"| {variants['labels'][name]} | {m['places']:.3f} | {m['offers']:.3f} | {rebuild} "
+            f"| {m['seconds']:.2f} | {m['rows_per_s']:,.0f} | {tail} |")
+    parts = variants["median"]["bare"]["rebuild_parts"]
+    log("rebuild in bare: " + ", ".join(f"{k} {v:.3f}" for k, v in parts.items()))
+    log("server: " + ", ".join(f"{k} {v}" for k, v in variants["server_settings"].items()))
 
 
 def main(argv=None) -> int:
@@ -197,6 +371,9 @@ def main(argv=None) -> int:
             if not args.no_ogr2ogr:
                 result["ogr2ogr_command"] = command
                 result["ratio"] = med["insert_new"]["rows_per_s"] / med["ogr2ogr"]["rows_per_s"]
+            if engine_name == "postgis" and args.postgis_variants:
+                log(f"\n== postgis, {args.rows:,} rows, schema variants (rolled back) ==")
+                result["variants"] = postgis_variants(dbs, rows, args.repeat)
             results.append(result)
 
     info["loadavg_end"] = os.getloadavg()
@@ -213,6 +390,9 @@ def main(argv=None) -> int:
         ogr = r["median"].get("ogr2ogr")
         tail = (f"{ogr['seconds']:.2f} | {ogr['rows_per_s']:,.0f} | {r['ratio']:.2f}" if ogr else "– | – | –")
         log(f"| {r['engine']} | {' | '.join(cells)} | {m['seconds']:.2f} | {m['rows_per_s']:,.0f} | {tail} |")
+    for r in results:
+        if "variants" in r:
+            log_variants(r, args.repeat)
     for name, v in versions.items():
         log(f"{name}: " + ", ".join(f"{k} {val}" for k, val in v.items()))
     log(f"total {elapsed:.0f} s, load average at the end {info['loadavg_end']}")
