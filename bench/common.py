@@ -239,6 +239,14 @@ class GunicornServer:
 # --- results ------------------------------------------------------------------------------
 
 
+def finish_run(name: str, args, info: dict, versions: dict, elapsed: float, results: list) -> Path:
+    """The last lines of a run (database versions, time, load) and its results file."""
+    for engine, v in versions.items():
+        log(f"{engine}: " + ", ".join(f"{k} {val}" for k, val in v.items()))
+    log(f"total {elapsed:.0f} s, load average at the end {info['loadavg_end']}")
+    return save_results(name, args, machine=info, versions=versions, elapsed_s=elapsed, results=results)
+
+
 def save_results(name: str, args, **fields) -> Path:
     """Write bench/results/<name>-<time>.json (or ``args.output``) and say where.
 

@@ -53,11 +53,11 @@ from common import (  # bench/common.py; puts the repo root on sys.path
     create_postgis_database,
     database_library_versions,
     engine_versions,
+    finish_run,
     log,
     machine_info,
     profile_text,
     remove_sqlite_files,
-    save_results,
 )
 
 from importers.csv_reader import read_csv  # noqa: E402
@@ -469,10 +469,7 @@ def main(argv=None) -> int:
         log(f"| {r['engine']} | {r['format']} | {r['locator_rows_per_s']:,.0f} | {r['ogr2ogr_rows_per_s']:,.0f} "
             f"| {r['ratio']:.2f} | ≥ {r['goal']:.1f} | {'yes' if ok else 'no'} |")
         r["goal_met"] = ok
-    for name, v in versions.items():
-        log(f"{name}: " + ", ".join(f"{k} {val}" for k, val in v.items()))
-    log(f"total {elapsed:.0f} s, load average at the end {info['loadavg_end']}")
-    save_results("import", args, machine=info, versions=versions, elapsed_s=elapsed, results=results)
+    finish_run("import", args, info, versions, elapsed, results)
     return 0
 
 

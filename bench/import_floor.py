@@ -63,9 +63,9 @@ from sqlalchemy import text
 from common import (  # bench/common.py; puts the repo root on sys.path
     command_version,
     database_library_versions,
+    finish_run,
     log,
     machine_info,
-    save_results,
 )
 
 from importers import fast_insert  # noqa: E402
@@ -393,10 +393,7 @@ def main(argv=None) -> int:
     for r in results:
         if "variants" in r:
             log_variants(r, args.repeat)
-    for name, v in versions.items():
-        log(f"{name}: " + ", ".join(f"{k} {val}" for k, val in v.items()))
-    log(f"total {elapsed:.0f} s, load average at the end {info['loadavg_end']}")
-    save_results("import-floor", args, machine=info, versions=versions, elapsed_s=elapsed, results=results)
+    finish_run("import-floor", args, info, versions, elapsed, results)
     return 0
 
 
