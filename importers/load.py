@@ -166,7 +166,10 @@ class Loader:
         if stream and dialect == "sqlite":
             from .spatialite_writer import SpatiaLiteWriter
 
-            self.writer = SpatiaLiteWriter(session, self.source_id, self.now)
+            try:
+                self.writer = SpatiaLiteWriter(session, self.source_id, self.now)
+            except NotImplementedError:   # not the SpatiaLite trigger layout it knows: write at the end
+                self.writer = None
         elif stream and dialect == "postgresql" and expected:
             from .postgis_writer import PostGISWriter
 
