@@ -106,6 +106,12 @@ def common_options(fn):
     return fn
 
 
+def _bar(length: int, label: str, shown: bool):
+    """A progress bar on standard error, drawn only on a terminal (``shown``)."""
+    return click.progressbar(length=length, label=label, file=sys.stderr, show_pos=False,
+                             show_percent=True, width=30, hidden=not shown)
+
+
 def run(fmt: str, records_for, *, file: Path, source_name, title, licence, attribution, url, illustrative,
         kind, fees, dry_run, skip_invalid, rejects, clip, replace_source, merge_duplicates, quiet) -> None:
     from locator.cli import app_engine
@@ -120,14 +126,17 @@ def run(fmt: str, records_for, *, file: Path, source_name, title, licence, attri
         rules = Rules(default_kind=kind, fee_rules=read_fee_table(fees) if fees else [], clip=clip,
                       geocode=geocoder_from_config(current_app.config))
         size = file.stat().st_size
-        with gc_paused(), click.progressbar(length=size, label=f"Reading {file.name}", file=sys.stderr,
-                                            show_pos=False, show_percent=True, width=30,
-                                            hidden=not show_progress) as bar:
-            report = run_import(
-                session, records_for(bar.update), source, file=str(file), file_format=fmt,
-                sha256=sha256_of(file), rules=rules, skip_invalid=skip_invalid,
-                replace_source=replace_source, merge_duplicates=merge_duplicates,
-            )
+        with gc_paused():
+            with _bar(size, f"Reading {file.name}", show_progress) as bar:   # by bytes
+                records = records_for(bar.update)
+            rows = getattr(records, "most", None)   # at most this many rows (readers that know)
+            with _bar(rows or 1, f"Importing {file.name}", show_progress and bool(rows)) as bar:
+                report = run_import(
+                    session, records, source, file=str(file), file_format=fmt,
+                    sha256=sha256_of(file), rules=rules, skip_invalid=skip_invalid,
+                    replace_source=replace_source, merge_duplicates=merge_duplicates, on_rows=bar.update,
+                )
+                bar.update(bar.length)   # "most" may count a few lines that were not rows
         if dry_run:
             session.rollback()
         else:

@@ -175,7 +175,8 @@ def read_csv(path, *, mapping: dict[str, str] | None = None, encoding: str | Non
         where=lambda i: f"{file}:{starts[i]}",
         columns=lambda a, b: _column_values(rows[a:b], columns, width),
         scan=split.until,
-        most=text.count("\n") + text.count("\r") + 1,   # physical lines: at least one per row
+        # at least one physical line per row
+        most=text.count("\n") + text.count("\r") - text.count("\r\n") + 1,
     )
 
 

@@ -164,8 +164,12 @@ def run_import(
     skip_invalid: bool = False,
     replace_source: bool = False,
     merge_duplicates: bool = False,
+    on_rows: Callable[[int], None] | None = None,
 ) -> ImportReport:
     """Validate the rows of one file and write them as ``source``, in the caller's transaction.
+
+    ``on_rows(n)`` is called as rows are done (validated, and handed to the database), for a
+    progress bar.
 
     Raises :class:`ImportRejected` when rows were rejected and ``skip_invalid`` is off.  The
     caller must then roll back (the CLI and ``session_scope`` do): a :class:`Table` (what the
@@ -178,10 +182,12 @@ def run_import(
     """
     report = ImportReport(file=file, source=source.name, file_format=file_format, sha256=sha256)
     if isinstance(records, Table) and not merge_duplicates:
-        loader, rows = _validate_and_stream(session, records, source, rules, report,
+        loader, rows = _validate_and_stream(session, records, source, rules, report, on_rows,
                                             skip_invalid=skip_invalid, replace_source=replace_source)
     else:
         rows = validate_all(records, rules, report)
+        if on_rows is not None:
+            on_rows(report.read)
         if report.rejected and not skip_invalid:
             raise ImportRejected(report)
         report.duplicates = find_duplicates(session, rows, source.name)
@@ -211,8 +217,8 @@ def run_import(
 
 
 def _validate_and_stream(session: Session, table: Table, source: SourceInfo, rules: Rules,
-                         report: ImportReport, *, skip_invalid: bool,
-                         replace_source: bool) -> tuple[Loader, list[PlaceRow]]:
+                         report: ImportReport, on_rows: Callable[[int], None] | None, *,
+                         skip_invalid: bool, replace_source: bool) -> tuple[Loader, list[PlaceRow]]:
     """Validate ``table`` chunk by chunk, handing each chunk's rows to a streaming Loader;
     raises ImportRejected (see run_import).  The loader (to finish) and every row kept."""
     accepted = _Accepted(report)
@@ -221,6 +227,8 @@ def _validate_and_stream(session: Session, table: Table, source: SourceInfo, rul
     try:
         for chunk in table.chunks(CHUNK_ROWS, first_size=FIRST_CHUNK_ROWS):
             rows = accepted.add(validate_table(chunk, rules), chunk.where)
+            if on_rows is not None:
+                on_rows(chunk.n)
             if report.rejected and not skip_invalid:
                 if loader is not None:   # nothing more is written; the caller rolls back
                     loader.close()

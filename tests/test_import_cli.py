@@ -153,6 +153,7 @@ def test_a_terminal_gets_a_progress_bar_and_a_pipe_only_the_summary(db_url, sess
     args = [flask, "--app", "locator", "import", "csv", str(f), "--kind", "atm", "--dry-run", *OK]
     piped = subprocess.run(args, env=env, capture_output=True, text=True, timeout=120)
     assert piped.returncode == 0 and "Reading" not in piped.stderr + piped.stdout
+    assert "Importing" not in piped.stderr + piped.stdout
     assert piped.stdout.strip().endswith("2000 inserted, 0 updated, 0 unchanged, 0 rejected, 0 clipped, "
                                          "0 merged, 0 removed (dry run: nothing written)")
     controller, terminal = pty.openpty()
@@ -170,3 +171,4 @@ def test_a_terminal_gets_a_progress_bar_and_a_pipe_only_the_summary(db_url, sess
     proc.wait(timeout=120)
     text = seen.decode("utf-8", "replace")
     assert proc.returncode == 0 and "Reading atm.csv" in text and "100%" in text
+    assert "Importing atm.csv" in text and text.count("100%") >= 2
