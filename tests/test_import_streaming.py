@@ -200,3 +200,32 @@ def test_a_row_that_cannot_be_split_late_in_the_file_fails_the_import_and_writes
     assert not writer_threads()
     session.rollback()
     assert session.execute(text("SELECT count(*) FROM places")).scalar() == 0
+
+
+def test_readers_are_answered_while_an_import_holds_its_transaction(session, engine, tmp_path):
+    """The reason the import keeps its indexes live: the web service keeps answering during it."""
+    from locator.db import session_for
+    from locator.query import NearestQuery, nearest
+
+    table = rows()
+    first = write(tmp_path / "first.csv", table[:50])
+    imported(session, read_csv(first), first)   # committed: what readers see meanwhile
+    seen: list[int] = []
+    reader = session_for(engine)
+    if engine.dialect.name == "postgresql":
+        reader.execute(text("SET lock_timeout = '2s'"))   # a blocked reader fails instead of waiting
+        reader.commit()   # (a SET in a rolled-back transaction is undone)
+
+    def read_now(n: int) -> None:
+        matches = nearest(reader, NearestQuery(lat=56.95, lon=24.1, k=3))
+        seen.append(len(matches))
+        reader.rollback()
+
+    rest = write(tmp_path / "rest.csv", table[50:])
+    report = run_import(session, read_csv(rest), SourceInfo(name="more", title="More", licence="test",
+                                                             attribution="locator tests"),
+                        file=str(rest), file_format="csv", sha256="2" * 64, rules=Rules(), on_rows=read_now)
+    session.commit()
+    reader.close()
+    assert report.inserted == N - 50
+    assert len(seen) >= 5 and set(seen) == {3}   # answered between every chunk, from the first file
