@@ -13,7 +13,7 @@ import random
 import threading
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import create_engine, text
 
 import importers.pipeline as pipeline
 from importers.csv_reader import read_csv
@@ -211,10 +211,9 @@ def test_readers_are_answered_while_an_import_holds_its_transaction(session, eng
     first = write(tmp_path / "first.csv", table[:50])
     imported(session, read_csv(first), first)   # committed: what readers see meanwhile
     seen: list[int] = []
+    if engine.dialect.name == "postgresql":   # a blocked reader fails after 2 s instead of waiting
+        engine = create_engine(engine.url, connect_args={"options": "-c lock_timeout=2s"})
     reader = session_for(engine)
-    if engine.dialect.name == "postgresql":
-        reader.execute(text("SET lock_timeout = '2s'"))   # a blocked reader fails instead of waiting
-        reader.commit()   # (a SET in a rolled-back transaction is undone)
 
     def read_now(n: int) -> None:
         matches = nearest(reader, NearestQuery(lat=56.95, lon=24.1, k=3))
@@ -227,5 +226,6 @@ def test_readers_are_answered_while_an_import_holds_its_transaction(session, eng
                         file=str(rest), file_format="csv", sha256="2" * 64, rules=Rules(), on_rows=read_now)
     session.commit()
     reader.close()
+    engine.dispose()
     assert report.inserted == N - 50
     assert len(seen) >= 5 and set(seen) == {3}   # answered between every chunk, from the first file
