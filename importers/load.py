@@ -5,7 +5,10 @@ caller's session and transaction, so a failure anywhere leaves the database as
 it was once the caller rolls back (``locator.db.session_scope`` does).
 Loading the same rows again changes nothing and reports them as unchanged.
 New places and their offers go through ``importers.fast_insert`` (COPY on PostGIS,
-a trigger-free executemany on SpatiaLite), on the same connection and transaction.
+a trigger-free executemany on SpatiaLite), on the same connection and transaction; an
+import that hands its rows over chunk by chunk (:class:`Loader` with ``stream``) has them
+written while it validates the next chunk (``importers.spatialite_writer``,
+``importers.postgis_writer``).
 """
 
 from __future__ import annotations
