@@ -106,6 +106,19 @@ def common_options(fn):
     return fn
 
 
+def ready_engine():
+    """The app's engine, or a ClickException that says what is wrong with its database and how
+    to fix it (no tables yet, behind on migrations, PostGIS missing, unreachable)."""
+    from locator import migrate
+    from locator.cli import app_engine
+
+    engine = app_engine()
+    problems = migrate.problems(engine)
+    if problems:
+        raise click.ClickException("the database is not ready:\n" + "\n".join(problems))
+    return engine
+
+
 def _bar(length: int, label: str, shown: bool):
     """A progress bar on standard error, drawn only on a terminal (``shown``)."""
     return click.progressbar(length=length, label=label, file=sys.stderr, show_pos=False,
@@ -114,11 +127,10 @@ def _bar(length: int, label: str, shown: bool):
 
 def run(fmt: str, records_for, *, file: Path, source_name, title, licence, attribution, url, illustrative,
         kind, fees, dry_run, skip_invalid, rejects, clip, replace_source, merge_duplicates, quiet) -> None:
-    from locator.cli import app_engine
     from locator.db import session_for
     from locator.geocode import geocoder_from_config
 
-    engine = app_engine()
+    engine = ready_engine()
     session = session_for(engine)
     show_progress = not quiet and sys.stderr.isatty()
     try:
@@ -216,12 +228,11 @@ def import_osm(**kw) -> None:
 
 
 def _export(fmt: str, output, source, kinds) -> None:
-    from locator.cli import app_engine
     from locator.db import session_for
 
     from .export import export_csv, export_geojson
 
-    session = session_for(app_engine())
+    session = session_for(ready_engine())
     try:
         write = export_csv if fmt == "csv" else export_geojson
         with click.open_file(output, "w", encoding="utf-8") as out:

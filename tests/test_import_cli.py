@@ -172,3 +172,13 @@ def test_a_terminal_gets_a_progress_bar_and_a_pipe_only_the_summary(db_url, sess
     text = seen.decode("utf-8", "replace")
     assert proc.returncode == 0 and "Reading atm.csv" in text and "100%" in text
     assert "Importing atm.csv" in text and text.count("100%") >= 2
+
+
+@pytest.mark.parametrize("command", [["import", "csv", str(DATA / "csv" / "places_utf8.csv"), *OK],
+                                     ["export", "csv", "-o", "-"]], ids=["import", "export"])
+def test_a_database_without_tables_is_named_with_the_fix(tmp_path, command):
+    app = create_app({"DATABASE_URL": f"sqlite+pysqlite:///{tmp_path / 'empty.sqlite'}"})
+    result = app.test_cli_runner().invoke(args=command)
+    assert result.exit_code == 1
+    assert result.output.endswith("Error: the database is not ready:\nthe database has no locator tables\n"
+                                  "  fix: flask --app locator init-db\n")
