@@ -45,9 +45,11 @@ Examples:
 """,
     "osm": """
 \b
-Examples (Overpass JSON with `out center`, or OSM XML):
+Examples (Overpass JSON with `out center`, OSM XML, or an OSM PBF extract):
   flask --app locator import osm riga.osm --source osm --licence "ODbL 1.0" \\
       --attribution "© OpenStreetMap contributors" --fees data/demo/fees.csv --clip
+  flask --app locator import osm latvia-latest.osm.pbf --source osm --licence "ODbL 1.0" \\
+      --attribution "© OpenStreetMap contributors" --fees data/demo/fees.csv --clip --skip-invalid
 """,
 }
 
@@ -221,7 +223,7 @@ def import_geojson(maps, **kw) -> None:
 @common_options
 @with_appcontext
 def import_osm(**kw) -> None:
-    """Import banks, ATMs, post offices and telecom shops from OpenStreetMap (Overpass JSON or OSM XML)."""
+    """Import banks, ATMs, post offices and telecom shops from OpenStreetMap (Overpass JSON, OSM XML or PBF)."""
     from .osm_reader import read_osm
 
     run("osm", lambda on_bytes: read_osm(kw["file"], on_bytes=on_bytes), **kw)

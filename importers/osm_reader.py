@@ -1,13 +1,17 @@
-"""Read OpenStreetMap data (Overpass JSON or OSM XML) into :class:`Record`s.
+"""Read OpenStreetMap data (Overpass JSON, OSM XML or OSM PBF) into :class:`Record`s.
 
 Formats, told apart by the first non-space byte (after a UTF-8 BOM):
 
 - ``{``: Overpass JSON, ``{"elements": [...]}`` (read whole).
 - ``<``: OSM XML, ``<osm>`` with ``<node>``, ``<way>``, ``<relation>`` (Overpass
   XML too), streamed with ``iterparse`` and cleared as it goes.
-- ``.osm.pbf`` is not supported (no pyosmium here): convert it first with
-  ``osmium cat file.osm.pbf -o file.osm`` (better, filter it first with
-  ``osmium tags-filter``).  gzip/bzip2 files: decompress them first.
+- OSM PBF (``.osm.pbf``, what Geofabrik publishes; detected by its ``OSMHeader``
+  block, whatever the name), read with pyosmium: the node locations of the whole
+  file are kept (in C++, a few hundred MB for Latvia) so ways can be placed, and
+  only elements with an ``amenity`` or ``shop`` tag reach Python, so for PBF
+  ``feature N`` counts those elements only (the ``source_ref`` names the
+  element exactly), and ``skipped_untagged`` stays 0.  gzip/bzip2 files:
+  decompress them first.
 
 Only elements whose tags give one of our kinds yield records; the rest are
 counted and skipped silently.  ``Record.feature`` is the element's ordinal
@@ -71,7 +75,7 @@ For OSM XML the reader keeps the coordinates of every node it has seen
 (compactly: 16 bytes a node when ids ascend, as in any extract; a few hundred MB
 for a country) so ways can be placed; filter big extracts first.
 
-File problems (:class:`FileProblem`): cannot read the file; pbf; compressed; empty; neither JSON nor
+File problems (:class:`FileProblem`): cannot read the file; a damaged PBF; compressed; empty; neither JSON nor
 XML; invalid JSON / XML (with line and column; for XML possibly after some
 records were yielded, so load inside a transaction); JSON without an
 ``elements`` list; XML whose root is not ``<osm>``; an Overpass ``remark``
@@ -105,11 +109,6 @@ CENTER_NOTE = "area: stored as its centre (Overpass 'out center')"
 BOUNDS_NOTE = "area: stored as the centre of its bounding box"
 LINE_NOTE = "way: stored as the centroid of its nodes"
 
-PBF_MESSAGE = (
-    "{path}: OSM PBF is not supported (pyosmium is not installed); convert it to OSM XML first: "
-    "osmium cat {path} -o {stem}.osm (or filter it: osmium tags-filter {path} "
-    "amenity=bank,atm,post_office shop=mobile_phone,telecommunication -o {stem}.osm)"
-)
 
 
 def read_osm(path: str | Path, *, on_bytes: ProgressCallback | None = None) -> Iterator[Record]:
@@ -145,6 +144,8 @@ class OsmReader:
         self.elements = self.skipped_untagged = self.skipped_other_tags = 0
         if self.format == "json":
             return self._from_json(self._load_json())
+        if self.format == "pbf":
+            return self._from_pbf()
         return self._from_xml()
 
     # -- shared --------------------------------------------------------------------------------
@@ -247,6 +248,50 @@ class OsmReader:
                 raise FileProblem(
                     f"{self.path}: not valid XML: {reason} at line {line}, column {column + 1}"
                 ) from None
+
+    # -- OSM PBF -------------------------------------------------------------------------------
+
+    def _from_pbf(self) -> Iterator[Record]:
+        import osmium   # pyosmium; only PBF needs it
+
+        if self.on_bytes is not None:   # pyosmium reads the file itself: report it read up front
+            self.on_bytes(Path(self.path).stat().st_size)
+        objects = (osmium.FileProcessor(osmium.io.File(str(self.path), "pbf"))   # whatever its name
+                   .with_locations()
+                   .with_filter(osmium.filter.KeyFilter(*{key for key, _ in KIND_BY_TAG})))
+        try:
+            for ordinal, obj in enumerate(objects, start=1):
+                self.elements += 1
+                record = self._pbf_element(ordinal, obj)
+                if record is not None:
+                    yield record
+        except RuntimeError as exc:   # libosmium's message for a damaged file
+            raise FileProblem(f"{self.path}: cannot read the PBF file: {exc}") from None
+
+    def _pbf_element(self, ordinal: int, obj) -> Record | None:
+        tags = {tag.k: tag.v for tag in obj.tags}
+        if obj.is_node():
+            etype = "node"
+            location = obj.location
+
+            def place():
+                if not location.valid():
+                    return None, [], f"node {obj.id} has no coordinates"
+                return (location.lat, location.lon), [], None
+        elif obj.is_way():
+            etype = "way"
+            refs = [(n.lat, n.lon) if n.location.valid() else None for n in obj.nodes]
+
+            def place():
+                if not refs:
+                    return None, [], _no_coordinates(etype, obj.id)
+                return _way_point(obj.id, refs)
+        else:
+            etype = "relation"
+
+            def place():
+                return None, [], _no_coordinates(etype, obj.id)
+        return self._record(ordinal, etype, obj.id, tags, place)
 
     def _xml_element(self, ordinal: int, elem: ET.Element, store: "_NodeStore") -> Record | None:
         etype, eid = elem.tag, elem.get("id")
@@ -526,18 +571,14 @@ def _check_remark(path: str | Path, remark: Any) -> None:
 
 
 def _detect_format(path: str | Path) -> str:
-    """"json" or "xml", from the first non-space byte; FileProblem otherwise."""
-    name = str(path)
-    stem = re.sub(r"\.osm\.pbf$|\.pbf$", "", name)
-    if name.lower().endswith(".pbf"):
-        raise FileProblem(PBF_MESSAGE.format(path=name, stem=stem))
+    """"json", "xml" or "pbf", from the first bytes; FileProblem otherwise."""
     try:
         with open(path, "rb") as fh:
             head = fh.read(1 << 16)
     except OSError as exc:
         raise FileProblem(f"{path}: cannot read the file: {exc.strerror or exc}") from None
     if b"OSMHeader" in head[:32]:
-        raise FileProblem(PBF_MESSAGE.format(path=name, stem=stem))
+        return "pbf"
     if head.startswith(b"\x1f\x8b"):
         raise FileProblem(f"{path}: gzip-compressed; decompress it first: gunzip -k {path}")
     if head.startswith(b"BZh"):

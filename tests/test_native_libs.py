@@ -40,6 +40,10 @@ def test_importing_pyproj_after_spatialite_is_loaded_does_not_crash(tmp_path):
         x, y = t.transform(24.1085, 56.9477)
         assert 500_000 < x < 510_000, x
         print(shapely.make_valid(shapely.Point(x, y).buffer(10)).area)
+        import osmium  # the OSM PBF reader, with its own bz2 and lz4
+        with osmium.SimpleWriter("{tmp_path}/p.osm.pbf") as w:
+            w.add_node(osmium.osm.mutable.Node(id=1, location=(24.1085, 56.9477), tags={{"amenity": "atm"}}))
+        assert [n.location.lat for n in osmium.FileProcessor("{tmp_path}/p.osm.pbf")] == [56.9477]
     """)
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr[-2000:]
