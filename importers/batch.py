@@ -26,7 +26,7 @@ from locator.vocabulary import KINDS
 from .records import CONDITION_FIELDS, FEE_FIELDS
 from .rows import PlaceRow, RowRejected, nfc
 from .table import Table, is_clean, none_for_empty, only_strings
-from .validate import NUL, Clipped, Rules, derived_ref, offers, to_place_row
+from .validate import UNSTORABLE, Clipped, Rules, derived_ref, offers, to_place_row
 
 CLIPPED = object()   # the outcome of a row skipped by --clip
 OFFER_FIELDS = FEE_FIELDS + CONDITION_FIELDS + ("offers",)
@@ -56,11 +56,11 @@ def validate_table(table: Table, rules: Rules) -> list[Any]:
         return values.get(name) or missing
 
     def texts(name: str) -> list[str | None]:
-        if name in columns.plain:   # printable, so without NUL
+        if name in columns.plain:   # printable, so nothing UNSTORABLE
             return list(values[name])
         found = _texts(column(name))
-        with_nul = [i for i, value in enumerate(found) if value is not None and NUL in value]
-        good[with_nul] = False   # to_place_row rejects them (if it reads the field)
+        unstorable = [i for i, value in enumerate(found) if value is not None and UNSTORABLE.search(value)]
+        good[unstorable] = False   # to_place_row rejects them (if it reads the field)
         return found
 
     good = ~np.array(columns.suspect, dtype=bool)

@@ -167,6 +167,8 @@ def test_both_paths_agree_on_an_awkward_geojson(tmp_path):
     point = {"type": "Point", "coordinates": [24.1, 56.95]}
     features += [
         {"type": "Feature", "properties": {"name": 12345, "kind": "atm"}, "geometry": point},
+        {"type": "Feature", "properties": {"name": "Lone LONE-SURROGATE surrogate", "kind": "atm"},
+         "geometry": point},
         {"type": "Feature", "properties": {"name": "Fee as a number", "kind": "atm", "fee_bill_payment": 0.5},
          "geometry": point},
         {"type": "Feature", "properties": {"name": "Offers list", "kind": "atm",
@@ -190,13 +192,14 @@ def test_both_paths_agree_on_an_awkward_geojson(tmp_path):
         "not a feature",
     ]
     path = tmp_path / "awkward.geojson"
-    path.write_text(json.dumps({"type": "FeatureCollection", "features": features}, ensure_ascii=False),
-                    encoding="utf-8")
+    text = json.dumps({"type": "FeatureCollection", "features": features}, ensure_ascii=False)
+    path.write_text(text.replace("LONE-SURROGATE", "\\ud800"), encoding="utf-8")   # an escape JSON allows
     for rules in RULES.values():
         agree(read_geojson(path), rules)
     default = agree(read_geojson(path), RULES["default"])
     assert sum(isinstance(o, PlaceRow) for o in default) >= 10
     assert sum(isinstance(o, str) for o in default) >= 10
+    assert "name contains a lone surrogate (U+D800), which is not text; fix the file's escapes" in default
 
 
 # -- and the fast path is really taken ------------------------------------------------------

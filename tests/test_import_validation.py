@@ -37,6 +37,7 @@ REJECTIONS = [
      "the point lat 54.6872, lon 25.2797 is outside Latvia (use --clip to skip such points)"),
     ({"name": "  "}, "name is empty"),
     ({"address": "Audēju\x00iela"}, "address contains a NUL character (0x00); is the file UTF-16? (give --encoding)"),
+    ({"name": "Swedbank \ud83d"}, "name contains a lone surrogate (U+D83D), which is not text; fix the file's escapes"),
     ({"kind": None}, "kind is empty (add a kind column, or give --kind)"),
     ({"kind": "casino"},
      "unknown kind 'casino'; expected one of: bank_branch, atm, post_office, dealer, telecom_shop"),
