@@ -96,15 +96,21 @@ def place_rows(records: list[dict]) -> list[PlaceRow]:
     return out
 
 
+def session_with_source(engine):
+    """A session with the benchmark's source written (not timed): (session, source id, now)."""
+    session = session_for(engine)
+    now = utcnow()
+    source_id = upsert_source(session, bench_import.SOURCE, now)
+    session.flush()
+    return session, source_id, now
+
+
 def floor_insert(db, rows: list[PlaceRow]) -> dict:
     """insert_new + analyze + commit on a fresh database, stage by stage (seconds)."""
     engine = get_engine(db.url)
     n = len(rows)
-    session = session_for(engine)
+    session, source_id, now = session_with_source(engine)
     try:
-        now = utcnow()
-        source_id = upsert_source(session, bench_import.SOURCE, now)
-        session.flush()
         gc.collect()
         stages: dict[str, float] = {}
         clock = time.perf_counter
@@ -179,11 +185,8 @@ def copy_variant(db, rows: list[PlaceRow], variant: str) -> dict:
     _, dropped, rebuilt = VARIANTS[variant]
     engine = get_engine(db.url)
     n = len(rows)
-    session = session_for(engine)
+    session, source_id, now = session_with_source(engine)
     try:
-        now = utcnow()
-        source_id = upsert_source(session, bench_import.SOURCE, now)
-        session.flush()
         cur = session.connection().connection.driver_connection.cursor()
         parts = schema_parts(cur)
         todo = [item for part in dropped for item in parts[part]]
