@@ -67,61 +67,41 @@ def find_duplicates(session: Session, rows: list[PlaceRow], source_name: str) ->
     """Rows of ``source_name`` that duplicate a place of another source."""
     if not rows:
         return []
+    pad = 0.001  # > 25 m in both directions at Latvian latitudes
     lats, lons = list(map(attrgetter("lat"), rows)), list(map(attrgetter("lon"), rows))
-    box = (min(lons), min(lats), max(lons), max(lats))
-    return OtherPlaces.fetch(session, source_name, box, {r.kind for r in rows}).match(rows)
-
-
-class OtherPlaces:
-    """The places of every other source inside a box, in a grid of ~30 m cells, fetched with one
-    query so that rows can be matched against them later without the database (an import
-    matches each chunk while its writer thread holds the connection)."""
-
-    def __init__(self, existing: list) -> None:
-        self.grid: dict[tuple[int, int], list] = {}
-        for e in existing:
-            self.grid.setdefault(_cell(e.lat, e.lon), []).append(e)
-        self.near = {(ci + di, cj + dj) for ci, cj in self.grid for di in (-1, 0, 1) for dj in (-1, 0, 1)}
-
-    @classmethod
-    def fetch(cls, session: Session, source_name: str, box: tuple[float, float, float, float],
-              kinds: set[str] | None = None) -> "OtherPlaces":
-        """Other sources' places within 25 m of the lon/lat ``box`` (of the given ``kinds``)."""
-        pad = 0.001  # > 25 m in both directions at Latvian latitudes
-        min_lon, min_lat, max_lon, max_lat = box
-        lat_col, lon_col = func.ST_Y(PLACES.c.geom), func.ST_X(PLACES.c.geom)
-        query = (
-            select(PLACES.c.id, PLACES.c.kind, PLACES.c.name, SOURCES.c.name.label("source"),
-                   lat_col.label("lat"), lon_col.label("lon"))
-            .join(SOURCES, SOURCES.c.id == PLACES.c.source_id)
-            # An IN list, not a join condition, so that the (source_id, source_ref) index
-            # skips the importing source's own places (just written, in a large import).
-            .where(PLACES.c.source_id.in_(select(SOURCES.c.id).where(SOURCES.c.name != source_name)))
-            .where(lat_col.between(min_lat - pad, max_lat + pad), lon_col.between(min_lon - 2 * pad, max_lon + 2 * pad))
-        )
-        if kinds is not None:
-            query = query.where(PLACES.c.kind.in_(kinds))
-        return cls(session.execute(query).all())
-
-    def match(self, rows: list[PlaceRow]) -> list[Duplicate]:
-        """The rows that duplicate one of these places, each with its nearest match."""
-        if not self.grid:   # the first source in this area: nothing to compare with
-            return []
-        found = []
-        for r in rows:
-            ci, cj = _cell(r.lat, r.lon)
-            if (ci, cj) not in self.near:   # no other place in this cell or the 8 around it
-                continue
-            best = None
-            for di in (-1, 0, 1):
-                for dj in (-1, 0, 1):
-                    for e in self.grid.get((ci + di, cj + dj), ()):
-                        if e.kind != r.kind:
-                            continue
-                        _, _, d = _GEOD.inv(r.lon, r.lat, e.lon, e.lat)
-                        if d <= NEAR_M and similar(r.name, e.name) and (best is None or d < best[1]):
-                            best = (e, d)
-            if best is not None:
-                e, d = best
-                found.append(Duplicate(r.source_ref, r.name, e.id, e.name, e.source, round(d, 1)))
-        return found
+    lat_col, lon_col = func.ST_Y(PLACES.c.geom), func.ST_X(PLACES.c.geom)
+    existing = session.execute(
+        select(PLACES.c.id, PLACES.c.kind, PLACES.c.name, SOURCES.c.name.label("source"),
+               lat_col.label("lat"), lon_col.label("lon"))
+        .join(SOURCES, SOURCES.c.id == PLACES.c.source_id)
+        # An IN list, not a join condition, so that the (source_id, source_ref) index skips
+        # the importing source's own places (just written, in a large import).
+        .where(PLACES.c.source_id.in_(select(SOURCES.c.id).where(SOURCES.c.name != source_name)))
+        .where(PLACES.c.kind.in_({r.kind for r in rows}))
+        .where(lat_col.between(min(lats) - pad, max(lats) + pad),
+               lon_col.between(min(lons) - 2 * pad, max(lons) + 2 * pad))
+    ).all()
+    if not existing:   # the first source in this area: nothing to compare with
+        return []
+    grid: dict[tuple[int, int], list] = {}
+    for e in existing:
+        grid.setdefault(_cell(e.lat, e.lon), []).append(e)
+    near = {(ci + di, cj + dj) for ci, cj in grid for di in (-1, 0, 1) for dj in (-1, 0, 1)}
+    found = []
+    for r in rows:
+        ci, cj = _cell(r.lat, r.lon)
+        if (ci, cj) not in near:   # no other place in this cell or the 8 around it
+            continue
+        best = None
+        for di in (-1, 0, 1):
+            for dj in (-1, 0, 1):
+                for e in grid.get((ci + di, cj + dj), ()):
+                    if e.kind != r.kind:
+                        continue
+                    _, _, d = _GEOD.inv(r.lon, r.lat, e.lon, e.lat)
+                    if d <= NEAR_M and similar(r.name, e.name) and (best is None or d < best[1]):
+                        best = (e, d)
+        if best is not None:
+            e, d = best
+            found.append(Duplicate(r.source_ref, r.name, e.id, e.name, e.source, round(d, 1)))
+    return found
