@@ -24,15 +24,13 @@ from locator.geography import in_latvia_many, municipalities_of
 from locator.vocabulary import KINDS
 
 from .records import CONDITION_FIELDS, FEE_FIELDS
-from .rows import PlaceRow, RowRejected, nfc
+from .rows import UNSTORABLE, PlaceRow, RowRejected, nfc
 from .table import Table, is_clean, none_for_empty, only_strings
-from .validate import UNSTORABLE, Clipped, Rules, derived_ref, offers, to_place_row
+from .validate import Clipped, Rules, derived_ref, offers, to_place_row
 
 CLIPPED = object()   # the outcome of a row skipped by --clip
 OFFER_FIELDS = FEE_FIELDS + CONDITION_FIELDS + ("offers",)
 _KINDS = frozenset(KINDS)
-
-Outcome = "PlaceRow | str"   # a row, a rejection reason, or CLIPPED
 
 
 def one(record, rules: Rules) -> Any:

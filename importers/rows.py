@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
@@ -14,6 +15,23 @@ from locator.vocabulary import KINDS, SERVICES
 
 class RowRejected(ValueError):
     """A row that cannot be loaded; ``str()`` is the reason a person can act on."""
+
+
+# Characters no database here can store as text: NUL (PostgreSQL refuses it; in a text file it
+# is the sign of a wrong encoding) and UTF-16 surrogates without their pair (a JSON "\\ud800"
+# escape; not encodable as UTF-8).
+UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+
+
+def storable(label: str, text: str | None) -> str | None:
+    """``text``, or RowRejected naming ``label`` when it holds a character of UNSTORABLE."""
+    bad = UNSTORABLE.search(text) if text else None
+    if bad is None:
+        return text
+    if bad.group() == "\x00":
+        raise RowRejected(f"{label} contains a NUL character (0x00); is the file UTF-16? (give --encoding)")
+    raise RowRejected(f"{label} contains a lone surrogate (U+{ord(bad.group()):04X}), which is not text; "
+                      "fix the file's escapes")
 
 
 def nfc(text: str | None) -> str | None:
@@ -73,10 +91,7 @@ class OfferRow:
             raise RowRejected(
                 f"{condition_label} {condition!r} is not a condition; expected salary_card=<bank>"
             ) from None
-        note = nfc(note)
-        if note and "\x00" in note:
-            raise RowRejected(f"note {note!r} contains a NUL character (0x00)")
-        return cls(service, fee.quantize(Decimal("0.01")), cond, note)
+        return cls(service, fee.quantize(Decimal("0.01")), cond, storable("note", nfc(note)))
 
 
 class PlaceRow(NamedTuple):

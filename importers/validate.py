@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import hashlib
 import math
-import re
 from dataclasses import dataclass, field
 from typing import Any, Callable, Mapping
 
@@ -19,12 +18,9 @@ from locator.vocabulary import KINDS, SERVICES
 
 from .fee_table import FeeRule, offers_for
 from .records import Record
-from .rows import OfferRow, PlaceRow, RowRejected, nfc
+from .rows import OfferRow, PlaceRow, RowRejected, nfc, storable
 
 GEOMETRY_PROBLEM = "_geometry_problem"  # set by readers for a geometry that is not a place
-# Characters no database here can store as text: NUL (PostgreSQL refuses it) and UTF-16
-# surrogates without their pair (a JSON "\\ud800" escape; not encodable as UTF-8).
-UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
 
 Geocode = Callable[[str], "tuple[float, float] | None"]  # address -> (lat, lon)
 
@@ -48,14 +44,7 @@ def _text(fields: dict, name: str) -> str | None:
     value = fields.get(name)
     if value is None:
         return None
-    text = nfc(str(value))
-    bad = UNSTORABLE.search(text) if text else None
-    if bad is None:
-        return text
-    if bad.group() == "\x00":   # in a text file, the sign of a wrong encoding
-        raise RowRejected(f"{name} contains a NUL character (0x00); is the file UTF-16? (give --encoding)")
-    raise RowRejected(f"{name} contains a lone surrogate (U+{ord(bad.group()):04X}), which is not text; "
-                      "fix the file's escapes")
+    return storable(name, nfc(str(value)))
 
 
 def _number(fields: dict, name: str) -> float | None:
