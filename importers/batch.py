@@ -25,7 +25,7 @@ from locator.vocabulary import KINDS
 
 from .records import CONDITION_FIELDS, FEE_FIELDS
 from .rows import UNSTORABLE, PlaceRow, RowRejected, nfc
-from .table import Table, is_clean, none_for_empty, only_strings
+from .table import Table, is_clean, none_for_empty, strings_of
 from .validate import Clipped, Rules, derived_ref, offers, to_place_row
 
 CLIPPED = object()   # the outcome of a row skipped by --clip
@@ -131,8 +131,8 @@ def _float_or_nan(value: Any) -> float:
 
 def _texts(column: list[Any]) -> list[str | None]:
     """``rows.nfc(str(value))`` of each value (None stays None), tested on the whole column first."""
-    strings = [value for value in column if value is not None] if None in column else column
-    if only_strings(strings) and is_clean(strings, single_spaced=True):
+    strings = strings_of(column)
+    if strings is not None and is_clean(strings, single_spaced=True):
         return list(none_for_empty(column))   # a new list: the caller may fill it in
     return [None if value is None else nfc(str(value)) for value in column]
 

@@ -150,7 +150,7 @@ def run(fmt: str, records_for, *, file: Path, source_name, title, licence, attri
                     sha256=sha256_of(file), rules=rules, skip_invalid=skip_invalid,
                     replace_source=replace_source, merge_duplicates=merge_duplicates, on_rows=bar.update,
                 )
-                bar.update(bar.length)   # "most" may count a few lines that were not rows
+                bar.update(bar.length - bar.pos)   # "most" may count lines that were not rows
         if dry_run:
             session.rollback()
         else:

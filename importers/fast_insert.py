@@ -204,8 +204,9 @@ def _bind_processor(type_, dialect):
     return type_.dialect_impl(dialect).bind_processor(dialect) or (lambda value: value)
 
 
-_place_values = attrgetter("kind", "name", "brand", "address", "municipality", "opening_hours",
-                           "source_ref", "lon", "lat")
+# The text of a place as written, in this order, by both SpatiaLite paths.
+PLACE_TEXT = ("kind", "name", "brand", "address", "municipality", "opening_hours", "source_ref")
+_place_values = attrgetter(*PLACE_TEXT, "lon", "lat")
 
 
 def _sql_literal(value) -> str:

@@ -49,7 +49,7 @@ from typing import Any
 from shapely.geometry import shape
 
 from .records import FIELDS, FileProblem, ProgressCallback, Record, open_counted
-from .table import Columns, Table, is_clean, join, none_for_empty, only_strings, single_spaced_only
+from .table import Columns, Table, is_clean, join, none_for_empty, single_spaced_only, strings_of
 
 # The key of ``Record.fields`` that says why a record has no usable coordinates.
 GEOMETRY_PROBLEM = "_geometry_problem"
@@ -292,8 +292,8 @@ def _column_values(features: list[Any], mapping: dict[str, str]) -> Columns:
 def _clean_column(column: list[Any]) -> tuple[list[Any], bool]:
     """:func:`clean_text` of every value, tested on the whole column first, and whether the
     result is plain (see ``Columns.plain``)."""
-    strings = [value for value in column if value is not None] if None in column else column
-    if only_strings(strings):
+    strings = strings_of(column)
+    if strings is not None:
         text = join(strings)
         if is_clean(strings, joined=text):
             return none_for_empty(column), single_spaced_only(strings, text)

@@ -181,7 +181,8 @@ def run_import(
     Table, everything is validated first and written afterwards.
     """
     report = ImportReport(file=file, source=source.name, file_format=file_format, sha256=sha256)
-    if isinstance(records, Table) and not merge_duplicates:
+    streamed = isinstance(records, Table) and not merge_duplicates
+    if streamed:
         loader, rows = _validate_and_stream(session, records, source, rules, report, on_rows,
                                             skip_invalid=skip_invalid, replace_source=replace_source)
     else:
@@ -201,7 +202,7 @@ def run_import(
         summary = loader.finish()
     finally:
         loader.close()
-    if isinstance(records, Table) and not merge_duplicates:
+    if streamed:   # after the writes: the writer may hold the connection until finish()
         report.duplicates = find_duplicates(session, rows, source.name)
     report.inserted, report.updated = summary.inserted, summary.updated
     report.unchanged, report.removed = summary.unchanged, summary.removed

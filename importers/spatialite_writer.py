@@ -21,8 +21,9 @@ touch the connection until :meth:`finish` (or :meth:`close`) has joined the writ
 ``fast_insert`` (whose docstring says why), the three per-row SpatiaLite triggers are set aside
 inside the transaction for the whole import and put back by :meth:`finish`; a rollback or a
 killed process brings them back with everything else.  A chunk the JSON route cannot carry
-byte-identically (a NUL character in a text) is written by the main thread with the
-``executemany`` of ``fast_insert``, once the writer is idle.
+byte-identically (a fee of -0.00, which the division in SQL would make 0.0; the validator
+lets no NUL into the text) is written by the main thread with ``executemany``, once the
+writer is idle.
 """
 
 from __future__ import annotations
@@ -37,12 +38,12 @@ from typing import Sequence
 import numpy as np
 from sqlalchemy.orm import Session
 
-from .fast_insert import (OFFERS, OFFERS_FROM_JSON, OFFERS_VALUES, PLACES, RTREE_FILL, _bind_processor,
-                          offer_values, offers_json, put_back_triggers, restore_cache_size,
-                          set_aside_triggers)
+from .fast_insert import (OFFERS, OFFERS_FROM_JSON, OFFERS_VALUES, PLACE_TEXT, PLACES, RTREE_FILL,
+                          _bind_processor, offer_values, offers_json, put_back_triggers,
+                          restore_cache_size, set_aside_triggers)
 from .rows import PlaceRow
 
-_TEXT = attrgetter("kind", "name", "brand", "address", "municipality", "opening_hours", "source_ref")
+_TEXT = attrgetter(*PLACE_TEXT)
 _WKB_POINT = np.dtype([("order", "u1"), ("type", "<u4"), ("x", "<f8"), ("y", "<f8")])  # 21 bytes
 
 _PLACES_FROM_JSON = (

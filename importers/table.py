@@ -101,8 +101,10 @@ def join(values) -> str:
     return "\x00".join(values)
 
 
-def only_strings(values) -> bool:
-    return set(map(type, values)) <= {str}
+def strings_of(column: list) -> list[str] | None:
+    """The values of ``column`` that are not None, when every one of them is text; else None."""
+    values = [value for value in column if value is not None] if None in column else column
+    return values if set(map(type, values)) <= {str} else None
 
 
 # -- testing a whole column at once ---------------------------------------------------
