@@ -186,7 +186,7 @@ class GunicornServer:
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         self.log_path = logdir / f"gunicorn-{self.port}.log"
-        self.log = open(self.log_path, "wb")
+        self.log = open(self.log_path, "wb")  # noqa: SIM115 (open while the server runs; closed in stop())
         cmd = [
             sys.executable, "-m", "gunicorn",
             "--worker-class", "gthread", "--workers", "1", "--threads", str(threads),
@@ -216,7 +216,7 @@ class GunicornServer:
                 raise RuntimeError(f"/healthz answered {r.status}: {body[:500]!r}")
             except (ConnectionRefusedError, ConnectionResetError, http.client.RemoteDisconnected):
                 if time.monotonic() > deadline:
-                    raise RuntimeError(f"gunicorn did not come up: {self.log_path.read_text()}")
+                    raise RuntimeError(f"gunicorn did not come up: {self.log_path.read_text()}") from None
                 time.sleep(0.1)
 
     def close(self) -> None:
@@ -256,7 +256,7 @@ def save_results(name: str, args, **fields) -> Path:
     out = args.output or RESULTS_DIR / f"{name}-{dt.datetime.now():%Y%m%d-%H%M%S}.json"
     out.parent.mkdir(parents=True, exist_ok=True)
     doc = {
-        "created": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+        "created": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         "args": {k: (str(v) if isinstance(v, Path) else v) for k, v in vars(args).items()},
         **fields,
     }

@@ -46,8 +46,6 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import text
-
 from common import (  # bench/common.py; puts the repo root on sys.path
     command_version,
     create_postgis_database,
@@ -59,17 +57,18 @@ from common import (  # bench/common.py; puts the repo root on sys.path
     profile_text,
     remove_sqlite_files,
 )
+from sqlalchemy import text
 
-from importers.csv_reader import read_csv  # noqa: E402
-from importers.duplicates import find_duplicates  # noqa: E402
-from importers.geojson_reader import read_geojson  # noqa: E402
-from importers.load import load  # noqa: E402
-from importers.pipeline import ImportReport, gc_paused, run_import, sha256_of, validate_all  # noqa: E402
-from importers.rows import SourceInfo  # noqa: E402
-from importers.synthetic import random_points_in_latvia  # noqa: E402
-from importers.validate import Rules  # noqa: E402
-from locator import migrate  # noqa: E402
-from locator.db import dispose_engines, get_engine, session_for  # noqa: E402
+from importers.csv_reader import read_csv
+from importers.duplicates import find_duplicates
+from importers.geojson_reader import read_geojson
+from importers.load import load
+from importers.pipeline import ImportReport, gc_paused, run_import, sha256_of, validate_all
+from importers.rows import SourceInfo
+from importers.synthetic import random_points_in_latvia
+from importers.validate import Rules
+from locator import migrate
+from locator.db import dispose_engines, get_engine, session_for
 
 SEED = 2026
 SOURCE = SourceInfo(name="bench-import", title="bench/import.py synthetic file", licence="CC0 1.0",
@@ -106,7 +105,7 @@ COLUMNS = ("id", "name", "kind", "brand", "address", "opening_hours", "fee_bill_
 
 def generate_rows(n: int, seed: int) -> list[dict]:
     """``n`` rows (dicts of the CSV columns, all text), deterministic for ``seed``."""
-    from locator.geography import municipality_of
+    from locator.domain.geography import municipality_of
 
     rng = random.Random(seed)
     rows = []

@@ -58,8 +58,6 @@ import time
 from decimal import Decimal
 from pathlib import Path
 
-from sqlalchemy import text
-
 from common import (  # bench/common.py; puts the repo root on sys.path
     command_version,
     database_library_versions,
@@ -67,12 +65,13 @@ from common import (  # bench/common.py; puts the repo root on sys.path
     log,
     machine_info,
 )
+from sqlalchemy import text
 
-from importers import fast_insert  # noqa: E402
-from importers.load import upsert_source  # noqa: E402
-from importers.rows import OfferRow, PlaceRow  # noqa: E402
-from locator.db import dispose_engines, get_engine, session_for  # noqa: E402
-from locator.models import utcnow  # noqa: E402
+from importers import fast_insert
+from importers.load import upsert_source
+from importers.rows import OfferRow, PlaceRow
+from locator.db import dispose_engines, get_engine, session_for
+from locator.models import utcnow
 
 bench_import = importlib.import_module("import")  # bench/import.py: the file, databases, ogr2ogr
 

@@ -8,7 +8,7 @@ demo alone (no synthetic places) is measured too.  The app
 ``create_app({"DATABASE_URL": url, "TILE_URL": "", "SECRET_KEY": "bench"})`` runs
 under gunicorn as a subprocess on 127.0.0.1 (1 gthread worker, 4 threads: static
 files load in parallel; ``make run`` uses 2 sync workers), and Debian's Chromium
-(``tests.browser.launch``: headless, offline flags, never a downloaded browser)
+(``devtools.browser.launch``: headless, offline flags, never a downloaded browser)
 loads three pages:
 
 * ``/?lat=56.948&lon=24.109``      Rīga, a search result (10 rows, 10 markers)
@@ -71,13 +71,13 @@ from common import (  # bench/common.py; puts the repo root on sys.path
 
 os.environ["PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD"] = "1"
 
-from sqlalchemy import text  # noqa: E402
+from sqlalchemy import text
 
-from importers.load import load  # noqa: E402
-from importers.synthetic import SYNTHETIC_SOURCE, random_places  # noqa: E402
-from locator import migrate  # noqa: E402
-from locator.db import dispose_engines, get_engine, session_scope  # noqa: E402
-from locator.demo import load_demo  # noqa: E402
+from importers.demo import load_demo
+from importers.load import load
+from importers.synthetic import SYNTHETIC_SOURCE, random_places
+from locator import migrate
+from locator.db import dispose_engines, get_engine, session_scope
 
 CHROMIUM = "/usr/bin/chromium"
 PLACES_SEED = 1
@@ -202,7 +202,7 @@ def html_breakdown(html: str) -> dict:
 
 
 def browser_load(browser, url: str, rows, centres) -> dict:
-    from tests.browser import block_outside, is_loopback
+    from devtools.browser import block_outside, is_loopback
 
     context = browser.new_context(viewport={"width": 1280, "height": 800})
     requests: list[str] = []
@@ -423,7 +423,7 @@ def parse_args(argv=None) -> argparse.Namespace:
         try:
             values = [int(x.replace("_", "")) for x in s.split(",") if x.strip()]
         except ValueError:
-            raise argparse.ArgumentTypeError(f"not a comma-separated list of integers: {s!r}")
+            raise argparse.ArgumentTypeError(f"not a comma-separated list of integers: {s!r}") from None
         if not values:
             raise argparse.ArgumentTypeError("no sizes")
         return values
@@ -452,7 +452,7 @@ def main(argv=None) -> int:
         return 2
     from playwright.sync_api import sync_playwright
 
-    from tests.browser import launch
+    from devtools.browser import launch
 
     started = time.perf_counter()
     info = machine_info(

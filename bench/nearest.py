@@ -41,8 +41,6 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sqlalchemy import event, text
-
 from common import (  # bench/common.py; puts the repo root on sys.path
     GunicornServer,
     create_postgis_database,
@@ -54,12 +52,13 @@ from common import (  # bench/common.py; puts the repo root on sys.path
     remove_sqlite_files,
     save_results,
 )
+from sqlalchemy import event, text
 
-from importers.load import load  # noqa: E402
-from importers.synthetic import SYNTHETIC_SOURCE, random_places, random_points_in_latvia  # noqa: E402
-from locator import migrate  # noqa: E402
-from locator.db import dispose_engines, get_engine, session_for, session_scope  # noqa: E402
-from locator.query import NearestQuery, SearchTrace, explain_nearest, nearest  # noqa: E402
+from importers.load import load
+from importers.synthetic import SYNTHETIC_SOURCE, random_places, random_points_in_latvia
+from locator import migrate
+from locator.db import dispose_engines, get_engine, session_for, session_scope
+from locator.query import NearestQuery, SearchTrace, explain_nearest, nearest
 
 PLACES_SEED = 1
 QUERY_SEED = 99
@@ -386,11 +385,11 @@ def bench_database(db: Database, rows, points, warm_points, args, tmpdir: Path) 
         session.close()
 
     if not args.no_http:
-        log(f"  HTTP: gunicorn gthread on 127.0.0.1 ...")
+        log("  HTTP: gunicorn gthread on 127.0.0.1 ...")
         # one gthread worker; keep-alive 60 s so the timed requests share one connection
         with GunicornServer({"DATABASE_URL": db.url}, tmpdir, args.http_threads,
                             extra_args=("--keep-alive", "60")) as srv:
-            for name, (kw, extra) in VARIANTS.items():
+            for name, (_kw, extra) in VARIANTS.items():
                 ns, bodies, reconnects = time_http(
                     srv.port, http_paths(warm_points, extra), http_paths(points, extra)
                 )
@@ -483,7 +482,7 @@ def parse_args(argv=None) -> argparse.Namespace:
         try:
             values = [int(x.replace("_", "")) for x in s.split(",") if x.strip()]
         except ValueError:
-            raise argparse.ArgumentTypeError(f"not a comma-separated list of integers: {s!r}")
+            raise argparse.ArgumentTypeError(f"not a comma-separated list of integers: {s!r}") from None
         if not values or min(values) < 10:
             raise argparse.ArgumentTypeError("sizes must be at least 10")
         return values

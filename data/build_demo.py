@@ -26,14 +26,15 @@ import random
 import sys
 import unicodedata
 from collections import Counter, defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))  # `python data/build_demo.py` works without installing locator
 
-from locator import geography  # noqa: E402
+from locator.domain import geography  # noqa: E402
 
 SEED = "locator-demo-v1"
 """Seed of every random choice; change it and every illustrative point moves."""
@@ -649,7 +650,7 @@ def dump_fees(rows: Iterable[tuple[str, ...]]) -> str:
 
 def boundary_files(shared: Path) -> dict[str, str]:
     """The outline as a Feature carrying its attribution, and the 43 municipalities repaired
-    with make_valid, with `name_official` from locator.geography.OFFICIAL_NAMES."""
+    with make_valid, with `name_official` from locator.domain.geography.OFFICIAL_NAMES."""
     attribution = {"source": "geoBoundaries (State Land Service of Latvia, VZD), simplified",
                    "licence": "CC BY 4.0", "attribution": "Boundaries: geoBoundaries, CC BY 4.0"}
     outline = {"type": "Feature", "properties": {"name": "Latvija", **attribution},
@@ -742,7 +743,7 @@ def main(argv: list[str] | None = None) -> int:
                         help=f"where to write the demo files (default: {DEFAULT_OUT})")
     parser.add_argument("--boundaries", type=Path, default=None,
                         help="where to write latvia_outline.geojson and municipalities.geojson "
-                             "(default: the parent of --out). locator.geography always reads the "
+                             "(default: the parent of --out). locator.domain.geography always reads the "
                              "copies in the repository's data/ folder.")
     parser.add_argument("--quiet", action="store_true", help="print nothing")
     args = parser.parse_args(argv)

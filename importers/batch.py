@@ -20,8 +20,8 @@ from typing import Any
 
 import numpy as np
 
-from locator.geography import in_latvia_many, municipalities_of
-from locator.vocabulary import KINDS
+from locator.domain.geography import in_latvia_many, municipalities_of
+from locator.domain.vocabulary import KINDS
 
 from .records import CONDITION_FIELDS, FEE_FIELDS
 from .rows import UNSTORABLE, PlaceRow, RowRejected, nfc
@@ -66,7 +66,7 @@ def validate_table(table: Table, rules: Rules) -> list[Any]:
     lon, lon_ok = _floats(column("lon"))
     good &= lat_ok & lon_ok
     with np.errstate(invalid="ignore"):
-        good &= (-90 <= lat) & (lat <= 90) & (-180 <= lon) & (lon <= 180)
+        good &= (lat >= -90) & (lat <= 90) & (lon >= -180) & (lon <= 180)
     good &= in_latvia_many(lon, lat, rules.border_buffer_m)
 
     kinds = texts("kind")

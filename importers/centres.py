@@ -27,7 +27,7 @@ class CentreRow:
     municipality: str | None = None
 
     @classmethod
-    def make(cls, *, slug, name, address, lat, lon, closed_on, municipality=None) -> "CentreRow":
+    def make(cls, *, slug, name, address, lat, lon, closed_on, municipality=None) -> CentreRow:
         if not slug or not nfc(name) or not nfc(address):
             raise RowRejected("a closed centre needs a slug, a name and an address")
         try:

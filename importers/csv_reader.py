@@ -109,9 +109,9 @@ import csv
 import itertools
 import re
 import unicodedata
+from collections.abc import Iterator
 from dataclasses import dataclass
 from operator import itemgetter
-from typing import Iterator
 
 from .records import FIELDS, FileProblem, ProgressCallback, Record, open_counted
 from .table import Columns, Table, is_clean, join, none_for_empty, single_spaced_only, stripped
@@ -477,7 +477,7 @@ class _TextFacts:
     no_double_space: bool     # no "  " anywhere
 
     @classmethod
-    def of(cls, text: str) -> "_TextFacts":
+    def of(cls, text: str) -> _TextFacts:
         return cls(unicodedata.is_normalized("NFC", text), not any(q in text for q in _OPENERS),
                    "  " not in text)
 

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import difflib
 import math
-from operator import attrgetter
 import re
 import unicodedata
 from dataclasses import dataclass
+from operator import attrgetter
 
 from pyproj import Geod
 from sqlalchemy import func, select

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import csv
 import json
+from collections.abc import Iterator
 from decimal import Decimal
-from typing import IO, Iterator
+from typing import IO
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session

@@ -52,9 +52,9 @@ import datetime as dt
 import json
 import struct
 import time
+from collections.abc import Sequence
 from decimal import Decimal
 from operator import attrgetter
-from typing import Sequence
 
 from sqlalchemy import text
 from sqlalchemy.orm import Session

@@ -13,8 +13,9 @@ import csv
 from dataclasses import dataclass
 from pathlib import Path
 
+from locator.domain.vocabulary import KINDS
+
 from .rows import OfferRow, RowRejected, nfc
-from locator.vocabulary import KINDS
 
 COLUMNS = ("kind", "brand", "service", "fee_eur", "condition", "note")
 

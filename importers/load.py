@@ -14,9 +14,9 @@ written while it validates the next chunk (``importers.spatialite_writer``,
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
 from operator import attrgetter
-from typing import Iterable
 
 from sqlalchemy import bindparam, delete, func, insert, select, update
 from sqlalchemy.orm import Session

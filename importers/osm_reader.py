@@ -89,8 +89,9 @@ import re
 import xml.etree.ElementTree as ET
 from array import array
 from bisect import bisect_left
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 from shapely.geometry import Polygon
 
@@ -198,9 +199,9 @@ class OsmReader:
     def _from_json(self, elements: list[Any]) -> Iterator[Record]:
         nodes: dict[Any, tuple[float, float]] = {}
         for el in elements:
-            if isinstance(el, dict) and el.get("type") == "node" and _num(el.get("lat")) is not None:
-                if _num(el.get("lon")) is not None:
-                    nodes[el.get("id")] = (float(el["lat"]), float(el["lon"]))
+            if (isinstance(el, dict) and el.get("type") == "node" and _num(el.get("lat")) is not None
+                    and _num(el.get("lon")) is not None):
+                nodes[el.get("id")] = (float(el["lat"]), float(el["lon"]))
         for ordinal, el in enumerate(elements, start=1):
             self.elements += 1
             if not isinstance(el, dict):
@@ -208,7 +209,7 @@ class OsmReader:
                 continue
             tags = el.get("tags") if isinstance(el.get("tags"), dict) else {}
             etype, eid = el.get("type"), el.get("id")
-            record = self._record(ordinal, etype, eid, tags, lambda: _json_place(el, nodes))
+            record = self._record(ordinal, etype, eid, tags, lambda el=el: _json_place(el, nodes))
             if record is not None:
                 yield record
 
@@ -252,7 +253,7 @@ class OsmReader:
     # -- OSM PBF -------------------------------------------------------------------------------
 
     def _from_pbf(self) -> Iterator[Record]:
-        import osmium   # pyosmium; only PBF needs it
+        import osmium  # pyosmium; only PBF needs it
 
         if self.on_bytes is not None:   # pyosmium reads the file itself: report it read up front
             self.on_bytes(Path(self.path).stat().st_size)
@@ -293,7 +294,7 @@ class OsmReader:
                 return None, [], _no_coordinates(etype, obj.id)
         return self._record(ordinal, etype, obj.id, tags, place)
 
-    def _xml_element(self, ordinal: int, elem: ET.Element, store: "_NodeStore") -> Record | None:
+    def _xml_element(self, ordinal: int, elem: ET.Element, store: _NodeStore) -> Record | None:
         etype, eid = elem.tag, elem.get("id")
         tags = {t.get("k"): t.get("v") for t in elem.findall("tag")}
         if etype == "node":

@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import gc
 import hashlib
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from itertools import repeat
 from operator import attrgetter
 from pathlib import Path
-from typing import Callable, Iterable, Iterator
 
 from sqlalchemy import insert
 from sqlalchemy.orm import Session

@@ -14,8 +14,9 @@ caller must not use the session until :meth:`finish` or :meth:`close` has return
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
-from typing import Sequence
+from collections.abc import Sequence
 
 from sqlalchemy.orm import Session
 
@@ -63,8 +64,7 @@ class PostGISWriter:
         """Abandon the COPY (on an error: the caller rolls back the transaction)."""
         if self._copying is not None:
             copying, self._copying = self._copying, None
-            try:
+            # The server answers the abandoned COPY with an error; the rollback follows.
+            with contextlib.suppress(Exception):
                 copying.__exit__(RuntimeError, RuntimeError("import stopped"), None)
-            except Exception:   # the server's answer to the abandoned COPY; the rollback follows
-                pass
             self._cur.close()

@@ -9,11 +9,12 @@ a reason.  Readers never touch the database.
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
-from locator.vocabulary import SERVICES
+from locator.domain.vocabulary import SERVICES
 
 # Canonical field names a record may carry.  fee_<service> is the fee in euros
 # for that service (text such as "0,50" or a number); condition_<service> an

@@ -9,8 +9,8 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import NamedTuple
 
-from locator.fees import InvalidCondition, canonical_condition
-from locator.vocabulary import KINDS, SERVICES
+from locator.domain.fees import InvalidCondition, canonical_condition
+from locator.domain.vocabulary import KINDS, SERVICES
 
 
 class RowRejected(ValueError):
@@ -69,7 +69,7 @@ class OfferRow:
         *,
         fee_label: str = "fee",
         condition_label: str = "condition",
-    ) -> "OfferRow":
+    ) -> OfferRow:
         """Validate and normalise; raises RowRejected naming ``fee_label`` or ``condition_label``.
 
         The one parser of fees ("0,50", "€1.20") and conditions, used by the
@@ -110,7 +110,7 @@ class PlaceRow(NamedTuple):
     offers: tuple[OfferRow, ...] = ()
 
     @classmethod
-    def make(cls, *, source_ref, kind, name, lat, lon, **optional) -> "PlaceRow":
+    def make(cls, *, source_ref, kind, name, lat, lon, **optional) -> PlaceRow:
         """Validate and normalise (NFC, trimmed); raises RowRejected with the reason."""
         if kind not in KINDS:
             raise RowRejected(f"unknown kind {kind!r}; expected one of: {', '.join(KINDS)}")

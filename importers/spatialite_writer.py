@@ -32,15 +32,26 @@ import datetime as dt
 import json
 import queue
 import threading
+from collections.abc import Sequence
 from operator import attrgetter
-from typing import Sequence
 
 import numpy as np
 from sqlalchemy.orm import Session
 
-from .fast_insert import (OFFERS, OFFERS_FROM_JSON, OFFERS_VALUES, PLACE_TEXT, PLACES, RTREE_FILL,
-                          _bind_processor, offer_values, offers_json, put_back_triggers,
-                          restore_cache_size, set_aside_triggers)
+from .fast_insert import (
+    OFFERS,
+    OFFERS_FROM_JSON,
+    OFFERS_VALUES,
+    PLACE_TEXT,
+    PLACES,
+    RTREE_FILL,
+    _bind_processor,
+    offer_values,
+    offers_json,
+    put_back_triggers,
+    restore_cache_size,
+    set_aside_triggers,
+)
 from .rows import PlaceRow
 
 _TEXT = attrgetter(*PLACE_TEXT)

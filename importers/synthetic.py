@@ -25,7 +25,7 @@ SYNTHETIC_SOURCE = SourceInfo(
 
 def random_points_in_latvia(n: int, seed: int) -> list[tuple[float, float]]:
     """``n`` (lat, lon) points uniform inside the Latvian outline."""
-    from locator.geography import LATVIA_BBOX, in_latvia
+    from locator.domain.geography import LATVIA_BBOX, in_latvia
 
     rng = random.Random(seed)
     min_lon, min_lat, max_lon, max_lat = LATVIA_BBOX
@@ -68,6 +68,6 @@ def random_places(n: int, seed: int = 1) -> list[PlaceRow]:
 
 
 def fee_of(row: PlaceRow, service: str, customer) -> Decimal | None:
-    from locator.fees import effective_fee
+    from locator.domain.fees import effective_fee
 
     return effective_fee(((o.fee_eur, o.condition) for o in row.offers if o.service == service), customer)

@@ -19,8 +19,9 @@ from __future__ import annotations
 
 import math
 import unicodedata
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import Any, Callable, Iterator
+from typing import Any
 
 from .records import Record
 
@@ -78,7 +79,7 @@ class Table:
             self._columns = self._columns_of(0, self.n)
         return self._columns
 
-    def chunks(self, size: int, *, first_size: int | None = None) -> Iterator["Table"]:
+    def chunks(self, size: int, *, first_size: int | None = None) -> Iterator[Table]:
         """The rows in consecutive tables of ``size`` rows (the first of ``first_size``, the
         last one shorter), split from the file as they are asked for."""
         first, want = 0, first_size or size
@@ -89,7 +90,7 @@ class Table:
             yield self._slice(first, end)
             first, want = end, size
 
-    def _slice(self, first: int, end: int) -> "Table":
+    def _slice(self, first: int, end: int) -> Table:
         return Table(self.file, n=end - first,
                      record=lambda i: self.record(first + i), where=lambda i: self.where(first + i),
                      columns=lambda a, b: self._columns_of(first + a, first + b), start=self.start + first)

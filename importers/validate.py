@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import hashlib
 import math
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Callable, Mapping
+from typing import Any
 
+from locator.domain.geography import DEFAULT_BUFFER_M, in_latvia, municipality_of
+from locator.domain.vocabulary import KINDS, SERVICES
 from locator.geocode import GeocodeFailed
-from locator.geography import DEFAULT_BUFFER_M, in_latvia, municipality_of
-from locator.vocabulary import KINDS, SERVICES
 
 from .fee_table import FeeRule, offers_for
 from .records import Record

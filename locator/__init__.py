@@ -1,56 +1,26 @@
 """locator: where to pay a bill without commission, or buy a service, near you.
 
-``create_app(overrides)`` builds the Flask app; nothing is configured at import.
+Importing the package imports nothing else: ``import locator.query`` gives the
+query core without Flask.  ``create_app`` (in :mod:`locator.app`) is reached
+through the function below, so ``flask --app locator`` and
+``gunicorn 'locator:create_app()'`` find the factory here.
 """
 
 from __future__ import annotations
 
-import os
-import secrets
-from pathlib import Path
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
 
-from flask import Flask
+from .config import VERSION as __version__
 
-__version__ = "0.1.0"
+if TYPE_CHECKING:
+    from flask import Flask
 
-
-def _instance_secret(instance: Path) -> str:
-    """The secret in ``instance/secret_key``, created once (mode 600) when missing.
-
-    Every worker process must sign sessions and CSRF tokens with the same key,
-    or a form served by one gunicorn worker fails when posted to another.
-    """
-    path = instance / "secret_key"
-    try:
-        return path.read_text().strip()
-    except FileNotFoundError:
-        pass
-    instance.mkdir(parents=True, exist_ok=True)
-    try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:  # another worker won the race: use its key
-        return path.read_text().strip()
-    with os.fdopen(fd, "w") as fh:
-        fh.write(secrets.token_hex(32))
-    return path.read_text().strip()
+__all__ = ["__version__", "create_app"]
 
 
 def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
-    """Build the app: settings from defaults, ``LOCATOR_*`` env vars, then ``overrides``."""
-    from . import cli, web
-    from .config import PROJECT_ROOT, load_settings
+    """Build the Flask app (see :func:`locator.app.create_app`)."""
+    from .app import create_app as build
 
-    app = Flask(__name__, instance_relative_config=True, template_folder=str(PROJECT_ROOT / "templates"))
-    app.config.from_mapping(load_settings(overrides))
-    if not app.config.get("SECRET_KEY"):
-        app.config["SECRET_KEY"] = _instance_secret(Path(app.instance_path))
-    app.json.ensure_ascii = False
-    app.json.sort_keys = False
-
-    from .i18n import init_app as init_i18n
-
-    init_i18n(app)
-    web.init_app(app)
-    cli.init_app(app)
-    return app
+    return build(overrides)

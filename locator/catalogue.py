@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass
-from typing import Iterable
+from decimal import Decimal
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -75,7 +76,7 @@ def cached_sources(session: Session, needed: Iterable[int] = ()) -> dict[int, So
 @dataclass(frozen=True)
 class OfferSummary:
     service: str
-    fee_eur: "Decimal"
+    fee_eur: Decimal
     condition: str | None
     note: str | None
 

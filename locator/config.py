@@ -9,10 +9,12 @@ README documents each one.
 from __future__ import annotations
 
 import os
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, Mapping
+from typing import Any
 
+VERSION = "0.1.0"
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 

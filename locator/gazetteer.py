@@ -36,10 +36,11 @@ import threading
 import time
 import unicodedata
 from collections import defaultdict
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Callable, Iterable, Mapping, Sequence
+from typing import Any
 from urllib.parse import urlsplit
 
 from geopy.exc import GeocoderQueryError, GeocoderServiceError, GeocoderTimedOut, GeocoderUnavailable
@@ -47,7 +48,7 @@ from geopy.geocoders import Nominatim, Photon
 from geopy.geocoders.base import DEFAULT_SENTINEL, Geocoder
 from geopy.location import Location
 
-from . import __version__
+from .config import VERSION
 
 log = logging.getLogger(__name__)
 
@@ -341,7 +342,7 @@ def _street_entries(records: Iterable[Sequence[Any]]) -> list[Entry]:
         if parsed is None:
             continue
         if municipality is None:
-            from .geography import municipality_of
+            from .domain.geography import municipality_of
 
             municipality = municipality_of(lon, lat)
         town = parsed.town or municipality or ""
@@ -401,7 +402,7 @@ class Gazetteer(Geocoder):
         data_dir: Path | str = DATA_DIR,
         user_agent: str | None = None,
     ) -> None:
-        super().__init__(user_agent=user_agent or f"locator/{__version__}")
+        super().__init__(user_agent=user_agent or f"locator/{VERSION}")
         self.names, self.postcodes, self.settlements = _base_data(str(data_dir))
         self._streets = NameIndex(_street_entries(records or ()))
         self._loader = address_loader
@@ -410,7 +411,7 @@ class Gazetteer(Geocoder):
         self._lock = threading.Lock()
 
     @classmethod
-    def from_database(cls, session, **kwargs) -> "Gazetteer":
+    def from_database(cls, session, **kwargs) -> Gazetteer:
         """A gazetteer with the addresses of the places and closed centres in ``session``'s database."""
         return cls(address_records(session), **kwargs)
 
@@ -692,9 +693,10 @@ def search(geocoder, query: str, *, limit: int = 5) -> SearchResult:
     if t1 is not None and t2 is not None and t1 < t2:
         return SearchResult("found", [kept[0][0]], hint)
     w1, w2 = _weight(top), _weight(second)
-    if w1 is not None and w2 is not None and w1 > 0:
-        if ("importance" in top.raw and w1 - w2 >= 0.15) or ("importance" not in top.raw and w1 >= DOMINANCE * w2):
-            return SearchResult("found", [kept[0][0]], hint)
+    if (w1 is not None and w2 is not None and w1 > 0) and (
+        ("importance" in top.raw and w1 - w2 >= 0.15) or ("importance" not in top.raw and w1 >= DOMINANCE * w2)
+    ):
+        return SearchResult("found", [kept[0][0]], hint)
     return SearchResult("ambiguous", [c for c, _ in kept], AMBIGUOUS_HINT)
 
 
@@ -727,7 +729,7 @@ def _remote_args(config: Mapping, default_url: str) -> dict[str, Any]:
     args = dict(
         domain=url.netloc + url.path.rstrip("/"),
         scheme=url.scheme or "https",
-        user_agent=config.get("GEOCODER_USER_AGENT") or f"locator/{__version__}",
+        user_agent=config.get("GEOCODER_USER_AGENT") or f"locator/{VERSION}",
         timeout=float(config.get("GEOCODER_TIMEOUT_S") or 10),
     )
     if RequestsAdapter.is_available:
@@ -791,7 +793,7 @@ def build_gazetteer_files(shared_dir: Path | str, out_dir: Path | str = DATA_DIR
     """
     import importlib.util
 
-    from . import geography
+    from .domain import geography
 
     shared_dir, out_dir = Path(shared_dir), Path(out_dir)
     spec = importlib.util.spec_from_file_location(
@@ -843,7 +845,7 @@ def build_gazetteer_files(shared_dir: Path | str, out_dir: Path | str = DATA_DIR
             rows.append((name, lat, lon, municipality, parish, pop, kind, "geonames"))
             seen[fold(name)].append((lon, lat))
     extra = 0
-    for code, prow in postcodes.items():
+    for prow in postcodes.values():
         for p in prow:
             k = fold(p.place)
             if any(near(q, (p.lon, p.lat)) < 3000 for q in seen[k]):

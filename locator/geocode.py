@@ -10,13 +10,13 @@ geocoder is configured by default: the service works offline.
 from __future__ import annotations
 
 import functools
-from typing import Callable, Mapping
+from collections.abc import Callable, Mapping
 from urllib.parse import urlsplit
 
 from geopy.exc import GeopyError
 from geopy.extra.rate_limiter import RateLimiter
 
-from . import __version__
+from .config import VERSION
 
 SERVICES = ("nominatim",)
 
@@ -38,7 +38,7 @@ def build_geocoder(config: Mapping):
     return Nominatim(
         domain=url.netloc + url.path.rstrip("/"),
         scheme=url.scheme or "https",
-        user_agent=config.get("GEOCODER_USER_AGENT") or f"locator/{__version__}",
+        user_agent=config.get("GEOCODER_USER_AGENT") or f"locator/{VERSION}",
         timeout=float(config.get("GEOCODER_TIMEOUT_S") or 10),
     )
 

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from geoalchemy2 import alembic_helpers
-from sqlalchemy import Engine, text
+from sqlalchemy import Engine
 
 from .config import PROJECT_ROOT
 

@@ -24,7 +24,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 from sqlalchemy.types import Boolean, Date, DateTime
 
-from .vocabulary import KINDS, SERVICES
+from .domain.vocabulary import KINDS, SERVICES
 
 NAMING = {
     "ix": "ix_%(table_name)s_%(column_0_N_name)s",
@@ -42,7 +42,7 @@ def _in(column: str, values: tuple[str, ...]) -> str:
 
 
 def utcnow() -> dt.datetime:
-    return dt.datetime.now(dt.timezone.utc)
+    return dt.datetime.now(dt.UTC)
 
 
 class Base(DeclarativeBase):
@@ -102,7 +102,7 @@ class Offer(Base):
     ``fee_eur`` 0 means no commission.  ``condition`` (e.g.
     ``salary_card=Swedbank``) limits the offer to customers who meet it; a
     place may carry several offers for one service, and the customer pays the
-    lowest fee among those that apply (``locator.fees``).
+    lowest fee among those that apply (``locator.domain.fees``).
     """
 
     __tablename__ = "offers"

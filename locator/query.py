@@ -24,17 +24,16 @@ import threading
 from collections import deque
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Iterable, Sequence
 
 from sqlalchemy import ColumnElement, Float, Integer, Select, String, bindparam, func, select
 from sqlalchemy.orm import Session
 
-from . import fees
+from .domain import fees
+from .domain.fees import ANYONE, Customer
+from .domain.vocabulary import KINDS, SERVICES
 from .errors import InvalidQuery, UnknownPlace
-from .fees import ANYONE, Customer
 from .models import ClosedCentre, Offer, Place
 from .spatial import Backend, backend_for, bbox_around
-from .vocabulary import KINDS, SERVICES
 
 PLACES = Place.__table__
 OFFERS = Offer.__table__

@@ -26,9 +26,10 @@ from __future__ import annotations
 import copy
 import json
 import re
+from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 import folium
 from folium.plugins import MarkerCluster

@@ -4,8 +4,8 @@
 Builds a temporary SpatiaLite database (``migrate.upgrade`` + ``load_demo``),
 serves ``create_app`` with tiles off (``TILE_URL=""``: the map shows the local
 outline and municipality borders only) on a loopback werkzeug server
-(``tests.browser.serve``), and saves PNGs with Debian's Chromium
-(``tests.browser.launch``; no browser is ever downloaded):
+(``devtools.browser.serve``), and saves PNGs with Debian's Chromium
+(``devtools.browser.launch``; no browser is ever downloaded):
 
 * docs/screenshots/search-lv.png   1280x800  /?lat=56.948&lon=24.109, result 1 clicked (popup open)
 * docs/screenshots/search-en.png   1280x800  /en/?...&service=bill_payment&commission_free=1&salary_card=SEB&filtered=1
@@ -31,9 +31,9 @@ sys.path.insert(0, str(ROOT))
 os.environ.setdefault("SPATIALITE_LIBRARY_PATH", "mod_spatialite")
 os.environ["PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD"] = "1"
 
+from importers.demo import load_demo  # noqa: E402
 from locator import create_app, migrate  # noqa: E402
 from locator.db import dispose_engines, get_engine, session_scope  # noqa: E402
-from locator.demo import load_demo  # noqa: E402
 
 DESKTOP = {"width": 1280, "height": 800}
 PHONE = {"width": 390, "height": 844}
@@ -61,7 +61,7 @@ READY_JS = """
 
 
 def shoot(browser, base: str, out_dir: Path) -> list[tuple[Path, int]]:
-    from tests.browser import is_loopback
+    from devtools.browser import is_loopback
 
     saved = []
     for name, path, viewport, click_first in SHOTS:
@@ -76,13 +76,13 @@ def shoot(browser, base: str, out_dir: Path) -> list[tuple[Path, int]]:
             if is_loopback(route.request.url):
                 route.continue_()
             else:
-                outside.append(route.request.url)
+                outside.append(route.request.url)  # noqa: B023 (the route is handled within this iteration)
                 route.abort("blockedbyclient")
 
         context.route("**/*", guard)
         page = context.new_page()
         page.set_default_timeout(30_000)
-        page.on("pageerror", lambda exc: errors.append(str(exc)))
+        page.on("pageerror", lambda exc: errors.append(str(exc)))  # noqa: B023 (same)
         response = page.goto(base + path, wait_until="load")
         if response is None or response.status != 200:
             raise SystemExit(f"{path}: status {response and response.status}")
@@ -114,7 +114,7 @@ def main(argv=None) -> int:
     p.add_argument("--out", type=Path, default=ROOT / "docs" / "screenshots", help="folder for the PNGs")
     args = p.parse_args(argv)
 
-    from tests.browser import CHROMIUM, launch, serve
+    from devtools.browser import CHROMIUM, launch, serve
 
     if not Path(CHROMIUM).exists():
         print(f"{CHROMIUM} is missing: run scripts/install-browser.sh", file=sys.stderr)

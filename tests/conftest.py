@@ -11,13 +11,11 @@ from __future__ import annotations
 import os
 
 import pytest
-from sqlalchemy import create_engine, delete, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import create_engine, delete
 
 from locator import create_app, migrate
-from locator.db import dispose_engines, get_engine, ping, session_for
+from locator.db import get_engine, ping, session_for
 from locator.models import ClosedCentre, ImportRun, Offer, Place, Source
-
 from tests.browser import browser, page  # noqa: F401  (registered once: one Chromium per session)
 from tests.databases import ENGINES, new_database
 
@@ -56,8 +54,8 @@ def session(engine):
 @pytest.fixture(scope="session", params=ENGINES)
 def demo_db_url(request, tmp_path_factory):
     """A database on each engine loaded with the demo set through `load-demo`'s code."""
+    from importers.demo import load_demo
     from locator.db import session_scope
-    from locator.demo import load_demo
 
     url, drop = new_database(request.param, tmp_path_factory)
     engine = get_engine(url)

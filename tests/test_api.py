@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import pytest
 
-from locator.fees import Customer
 from locator.query import NearestQuery, nearest
 
 AUDEJU = {"lat": 56.9477, "lon": 24.1085}

@@ -12,10 +12,10 @@ import time
 import folium
 import pytest
 
+from devtools.browser import outside_requests, record_requests, serve
 from locator import create_app, migrate
 from locator.db import dispose_engines, get_engine
 from maps.base import offline_map, offline_marker_cluster, render
-from tests.browser import outside_requests, record_requests, serve
 
 READY_MS_LIMIT = 10_000  # page ready (map + outline drawn); measured ~0.3 s, generous for CI
 

@@ -319,7 +319,7 @@ def test_fixtures_keep_their_bytes():
 
 
 def test_what_export_writes_reads_back_with_its_semicolons_inside_values(tmp_path):
-    from importers.export import CSV_COLUMNS, offers_text   # here: it pulls in SQLAlchemy models
+    from importers.export import CSV_COLUMNS, offers_text  # here: it pulls in SQLAlchemy models
 
     offers = offers_text([{"service": "bill_payment", "fee_eur": "0.00", "condition": "salary_card=swedbank"},
                           {"service": "bill_payment", "fee_eur": "1.20", "condition": None}])

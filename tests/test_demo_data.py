@@ -11,12 +11,12 @@ import subprocess
 import sys
 import unicodedata
 from decimal import Decimal
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 import pytest
 
-from locator import geography
+from locator.domain import geography
 
 REPO = Path(__file__).resolve().parent.parent
 DATA = REPO / "data"
@@ -30,7 +30,7 @@ STATE_CITIES = ["Rīga", "Daugavpils", "Liepāja", "Jelgava", "Jūrmala", "Vents
                 "Valmiera", "Jēkabpils", "Ogre"]
 
 
-@lru_cache(maxsize=None)
+@cache
 def load(name: str):
     with (DEMO / name).open(encoding="utf-8") as fh:
         return json.load(fh)
@@ -41,7 +41,7 @@ def places():
             for f in load("places.geojson")["features"]]
 
 
-@lru_cache(maxsize=None)
+@cache
 def fee_rows():
     with (DEMO / "fees.csv").open(encoding="utf-8", newline="") as fh:
         return list(csv.DictReader(fh))

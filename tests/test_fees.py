@@ -8,7 +8,7 @@ import pytest
 
 from importers.load import load
 from importers.rows import OfferRow, PlaceRow, SourceInfo
-from locator.fees import (
+from locator.domain.fees import (
     Customer,
     InvalidCondition,
     canonical_condition,

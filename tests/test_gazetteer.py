@@ -301,7 +301,7 @@ class FakeNominatim(BaseHTTPRequestHandler):
     delay_s = 0.0
     answer: list = []
 
-    def do_GET(self):  # noqa: N802
+    def do_GET(self):
         url = urlsplit(self.path)
         type(self).requests.append((url.path, parse_qs(url.query), dict(self.headers)))
         if self.delay_s:

@@ -1,4 +1,4 @@
-"""locator.geography: is a point in Latvia, and in which of the 43 municipalities.
+"""locator.domain.geography: is a point in Latvia, and in which of the 43 municipalities.
 
 Coordinates below are (lon, lat) in WGS84 degrees, as the functions take them.
 """
@@ -10,8 +10,8 @@ import unicodedata
 import pytest
 import shapely
 
-from locator import geography
-from locator.geography import in_latvia, latvia_outline, municipalities, municipality_of
+from locator.domain import geography
+from locator.domain.geography import in_latvia, latvia_outline, municipalities, municipality_of
 
 RIGA_OLD_TOWN = (24.1085, 56.9477)
 JURMALA_BEACH = (23.7625, 56.9745)  # Majori beach, 270 m seaward of the simplified coast
@@ -34,7 +34,7 @@ OFFICIAL_43 = {
 
 
 def test_bbox_is_the_outline_bounds():
-    assert geography.LATVIA_BBOX == pytest.approx(latvia_outline().bounds, abs=1e-9)
+    assert pytest.approx(latvia_outline().bounds, abs=1e-9) == geography.LATVIA_BBOX
 
 
 def test_riga_old_town_is_in_latvia_and_in_riga():
@@ -111,9 +111,9 @@ def test_there_are_43_distinct_official_names_with_latvian_diacritics():
         assert name == unicodedata.normalize("NFC", name)
     # the genitive forms of the source are gone
     assert not {"Jelgavas", "Rēzeknes", "Jūrmalas", "Liepājas"} & set(names)
-    assert geography.STATE_CITY_MUNICIPALITIES == {
+    assert {
         "Rīga", "Daugavpils", "Jelgava", "Jūrmala", "Liepāja", "Rēzekne", "Ventspils"
-    }
+    } == geography.STATE_CITY_MUNICIPALITIES
 
 
 def test_polygons_are_valid_after_repair():

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import json
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
 
-from locator.hours import RIGA, HoursStatus, is_public_holiday, is_valid, open_at, status
+from locator.domain.hours import RIGA, HoursStatus, is_public_holiday, is_valid, open_at, status
 
 DEMO_PLACES = Path(__file__).resolve().parent.parent / "data" / "demo" / "places.geojson"
 WEEKDAYS = "Mo-Fr 09:00-17:00"
@@ -155,12 +155,12 @@ def test_latvian_holidays_of_2026_are_known():
 
 
 def test_aware_utc_time_is_converted_to_riga_summer_time():
-    at = datetime(2026, 7, 7, 7, 30, tzinfo=timezone.utc)  # 10:30 in Riga (UTC+3)
+    at = datetime(2026, 7, 7, 7, 30, tzinfo=UTC)  # 10:30 in Riga (UTC+3)
     s = status("Mo-Fr 10:00-17:00", at)
     assert s.open is True
     assert same_instant(s.until, riga(2026, 7, 7, 17, 0))
     assert s.until.utcoffset() == timedelta(hours=3)
-    assert open_at("Mo-Fr 10:00-17:00", datetime(2026, 7, 7, 6, 30, tzinfo=timezone.utc)) is False
+    assert open_at("Mo-Fr 10:00-17:00", datetime(2026, 7, 7, 6, 30, tzinfo=UTC)) is False
 
 
 def test_aware_time_in_another_zone_is_converted_in_winter():

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import func, select
 
 from locator import create_app
-from locator.geography import in_latvia
+from locator.domain.geography import in_latvia
 from locator.models import Place
 
 SHARED = Path(__file__).resolve().parent.parent.parent / "shared" / "data"

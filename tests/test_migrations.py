@@ -8,7 +8,6 @@ from sqlalchemy.engine import make_url
 
 from locator import create_app, migrate
 from locator.db import get_engine
-
 from tests.databases import ENGINES, new_database, postgres_admin_url
 
 

@@ -15,7 +15,7 @@ from sqlalchemy import text
 
 from importers.load import load
 from importers.synthetic import SYNTHETIC_SOURCE, fee_of, random_places, random_points_in_latvia
-from locator.fees import Customer, is_commission_free
+from locator.domain.fees import Customer, is_commission_free
 from locator.query import NearestQuery, SearchTrace, explain_nearest, nearest
 
 GEOD = Geod(ellps="WGS84")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import stat
 
-from locator import _instance_secret
+from locator.app import _instance_secret
 
 
 def test_the_generated_secret_is_made_once_private_and_reused(tmp_path):

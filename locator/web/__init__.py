@@ -6,10 +6,11 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    from . import api, errors, pages, requests
-
     from flask_wtf.csrf import CSRFProtect
 
+    from . import api, errors, i18n, pages, requests
+
+    i18n.init_app(app)
     requests.init_app(app)
     errors.init_app(app)
     CSRFProtect(app)

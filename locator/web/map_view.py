@@ -9,7 +9,7 @@ are built with ``textContent`` in the browser: imported names never become HTML.
 
 from __future__ import annotations
 
-from typing import Mapping
+from collections.abc import Mapping
 
 from flask import url_for
 from flask_babel import gettext as _
@@ -23,7 +23,8 @@ from maps.base import (
     render_parts,
 )
 
-from ..i18n import distance, money
+from .i18n import distance, money
+from .links import page_url
 
 LATVIA = (56.88, 24.6)
 # The page draws with Leaflet and its cluster plugin only; folium's other defaults
@@ -49,8 +50,6 @@ def results_map(state, rows, centres, *, lang: str, config: Mapping) -> dict:
         zoom=14 if state.has_point else 7,
     )
     offline_marker_cluster(static_url=static_url, name="results-cluster").add_to(m)  # links the plugin
-    from .pages import page_url
-
     markers = [
         {
             "n": n,

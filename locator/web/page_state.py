@@ -8,12 +8,12 @@ the point rounded to 3 decimals (about 110 m north-south, 60 m east-west at
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime
-from typing import Mapping
 from urllib.parse import urlencode
 
-from ..vocabulary import KINDS, SERVICES
+from ..domain.vocabulary import KINDS, SERVICES
 
 ROUND = 3
 MAX_KM = (1, 2, 5, 10, 25, 50)
@@ -41,7 +41,7 @@ class PageState:
         return self.lat is not None and self.lon is not None
 
     @classmethod
-    def from_args(cls, args: Mapping[str, str]) -> "PageState":
+    def from_args(cls, args: Mapping[str, str]) -> PageState:
         """Lenient: a bad value is dropped and named in ``problems``, the page still renders."""
         problems: list[str] = []
         lat = lon = None
@@ -90,7 +90,7 @@ class PageState:
         return cls(lat, lon, service, commission_free, salary_card, kind, when,
                    at if when == "at" else None, max_km, tuple(problems))
 
-    def at_point(self, lat: float, lon: float) -> "PageState":
+    def at_point(self, lat: float, lon: float) -> PageState:
         return replace(self, lat=rounded(lat), lon=rounded(lon))
 
     def query_args(self) -> dict[str, str]:

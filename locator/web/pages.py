@@ -9,13 +9,15 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import datetime
 
-from flask import Blueprint, abort, current_app, g, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, g, redirect, render_template, request
 from flask_babel import gettext as _
 
-from .. import catalogue, hours, query
+from .. import catalogue, query
+from ..domain import hours
+from ..domain.fees import Customer
+from ..domain.vocabulary import KINDS, SERVICES
 from ..errors import UnknownPlace
-from ..fees import Customer
-from ..vocabulary import KINDS, SERVICES
+from .links import page_url
 from .map_view import results_map
 from .page_state import MAX_KM, PageState
 from .requests import db_session
@@ -34,11 +36,6 @@ def _lang_routes(rule: str, **options):
         return view
 
     return decorator
-
-
-def page_url(endpoint: str, lang: str | None = None, **values) -> str:
-    lang = lang or g.lang
-    return url_for(f"pages.{endpoint}" + ("_en" if lang == "en" else ""), **values)
 
 
 def _moment(state: PageState) -> datetime:

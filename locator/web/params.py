@@ -7,13 +7,13 @@ valid query is, is decided by ``locator.query.NearestQuery``.
 from __future__ import annotations
 
 import math
-from typing import Mapping
+from collections.abc import Mapping
 
 from werkzeug.datastructures import MultiDict
 
+from ..domain.fees import Customer
+from ..domain.geography import in_latvia
 from ..errors import InvalidQuery
-from ..fees import Customer
-from ..geography import in_latvia
 from ..query import NearestQuery
 
 NEAREST_PARAMS = ("lat", "lon", "service", "kind", "commission_free", "salary_card",

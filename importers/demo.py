@@ -13,15 +13,15 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session
 
-from importers.centres import CentreRow, load_centres
-from importers.fee_table import read_fee_table
-from importers.geojson_reader import read_geojson
-from importers.pipeline import ImportReport, run_import, sha256_of
-from importers.records import Record
-from importers.rows import RowRejected, SourceInfo
-from importers.validate import Rules
+from locator.config import PROJECT_ROOT
 
-from .config import PROJECT_ROOT
+from .centres import CentreRow, load_centres
+from .fee_table import read_fee_table
+from .geojson_reader import read_geojson
+from .pipeline import ImportReport, run_import, sha256_of
+from .records import Record
+from .rows import RowRejected, SourceInfo
+from .validate import Rules
 
 DEMO_DIR = PROJECT_ROOT / "data" / "demo"
 CENTRES_SOURCE = "illustrative-closed-centres"

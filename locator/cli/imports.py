@@ -16,14 +16,15 @@ from flask import current_app
 from flask.cli import AppGroup, with_appcontext
 from sqlalchemy import select
 
+from importers.fee_table import read_fee_table
+from importers.pipeline import ImportRejected, gc_paused, run_import, sha256_of
+from importers.records import FileProblem, parse_mapping
+from importers.rows import RowRejected, SourceInfo
+from importers.validate import Rules
+from locator.domain.vocabulary import KINDS
 from locator.models import Source
-from locator.vocabulary import KINDS
 
-from .fee_table import read_fee_table
-from .pipeline import ImportRejected, gc_paused, run_import, sha256_of
-from .records import FileProblem, parse_mapping
-from .rows import RowRejected, SourceInfo
-from .validate import Rules
+from .database import app_engine
 
 import_group = AppGroup("import", help="Import places from CSV, GeoJSON or OpenStreetMap files.")
 export_group = AppGroup("export", help="Export places as CSV or GeoJSON that import back unchanged.")
@@ -112,7 +113,6 @@ def ready_engine():
     """The app's engine, or a ClickException that says what is wrong with its database and how
     to fix it (no tables yet, behind on migrations, PostGIS missing, unreachable)."""
     from locator import migrate
-    from locator.cli import app_engine
 
     engine = app_engine()
     problems = migrate.problems(engine)
@@ -194,7 +194,7 @@ def run(fmt: str, records_for, *, file: Path, source_name, title, licence, attri
 @with_appcontext
 def import_csv(maps, encoding, delimiter, **kw) -> None:
     """Import places from a CSV file (any of , ; tab; UTF-8, Windows-1257 or ISO-8859-13)."""
-    from .csv_reader import read_csv
+    from importers.csv_reader import read_csv
 
     try:
         mapping = parse_mapping(maps)
@@ -210,7 +210,7 @@ def import_csv(maps, encoding, delimiter, **kw) -> None:
 @with_appcontext
 def import_geojson(maps, **kw) -> None:
     """Import places from a GeoJSON FeatureCollection (points, or areas as a point inside)."""
-    from .geojson_reader import read_geojson
+    from importers.geojson_reader import read_geojson
 
     try:
         mapping = parse_mapping(maps)
@@ -224,15 +224,14 @@ def import_geojson(maps, **kw) -> None:
 @with_appcontext
 def import_osm(**kw) -> None:
     """Import banks, ATMs, post offices and telecom shops from OpenStreetMap (Overpass JSON, OSM XML or PBF)."""
-    from .osm_reader import read_osm
+    from importers.osm_reader import read_osm
 
     run("osm", lambda on_bytes: read_osm(kw["file"], on_bytes=on_bytes), **kw)
 
 
 def _export(fmt: str, output, source, kinds) -> None:
+    from importers.export import export_csv, export_geojson
     from locator.db import session_for
-
-    from .export import export_csv, export_geojson
 
     session = session_for(ready_engine())
     try:

@@ -54,7 +54,7 @@ import bisect
 import re
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from functools import lru_cache
+from functools import cache, lru_cache
 from zoneinfo import ZoneInfo
 
 import holidays
@@ -111,13 +111,13 @@ _UNKNOWN_STATE = State.UNKNOWN
 # Calendars
 
 
-@lru_cache(maxsize=None)
+@cache
 def _package_holidays(year: int) -> frozenset[date]:
     """Latvian public holidays of one year according to the ``holidays`` package."""
     return frozenset(holidays.country_holidays("LV", years=year))
 
 
-@lru_cache(maxsize=None)
+@cache
 def _library_holidays(year: int) -> frozenset[date]:
     """The days opening-hours-py's own "LV" calendar treats as ``PH``."""
     probe = _parse("PH", "LV")
@@ -134,7 +134,7 @@ def _library_holidays(year: int) -> frozenset[date]:
     return frozenset(days)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _overrides(year: int) -> tuple[dict[date, bool], tuple[date, ...]]:
     """Days where the two calendars disagree: date -> is it a holiday (package)."""
     package, library = _package_holidays(year), _library_holidays(year)

@@ -16,7 +16,6 @@ from __future__ import annotations
 import json
 import math
 from functools import lru_cache
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -26,7 +25,9 @@ from shapely.geometry import MultiPolygon, Point, Polygon, shape
 from shapely.geometry.base import BaseGeometry
 from shapely.strtree import STRtree
 
-DATA_DIR = Path(__file__).resolve().parent.parent / "data"
+from ..config import PROJECT_ROOT
+
+DATA_DIR = PROJECT_ROOT / "data"
 OUTLINE_PATH = DATA_DIR / "latvia_outline.geojson"
 MUNICIPALITIES_PATH = DATA_DIR / "municipalities.geojson"
 
@@ -278,7 +279,7 @@ def _load_municipalities() -> list[tuple[str, Polygon | MultiPolygon]]:
         except KeyError:
             raise ValueError(
                 f"{MUNICIPALITIES_PATH}: unknown municipality id {source_id!r}; "
-                "add it to OFFICIAL_NAMES in locator/geography.py"
+                "add it to OFFICIAL_NAMES in locator/domain/geography.py"
             ) from None
         items.append((name, repair_polygon(shape(feature["geometry"]))))
     return items

@@ -14,7 +14,7 @@ from flask import Flask, g, request
 from flask_babel import Babel, format_date, format_datetime, format_decimal, format_time
 from flask_babel import gettext as _
 
-from .config import PROJECT_ROOT
+from ..config import PROJECT_ROOT
 
 LANGUAGES = ("lv", "en")
 DEFAULT = "lv"

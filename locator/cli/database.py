@@ -1,19 +1,20 @@
-"""``flask --app locator ...`` commands: a thin layer over db, migrate and demo."""
+"""``flask --app locator init-db|check-db|load-demo|settings``: a thin layer over db, migrate and the demo."""
 
 from __future__ import annotations
 
 import sys
 
 import click
-from flask import Flask, current_app
+from flask import current_app
 from flask.cli import with_appcontext
 
-from . import migrate
-from .config import SETTINGS
-from .db import get_engine
+from .. import migrate
+from ..config import SETTINGS
+from ..db import get_engine
 
 
 def app_engine():
+    """The engine of the app's ``DATABASE_URL`` (one pool per URL, see :func:`locator.db.get_engine`)."""
     return get_engine(
         current_app.config["DATABASE_URL"], current_app.config["SPATIALITE_LIBRARY_PATH"]
     )
@@ -49,7 +50,7 @@ def check_db_command() -> None:
         for p in problems:
             click.echo(f"- {p}", err=True)
         sys.exit(1)
-    from .db import ping
+    from ..db import ping
 
     versions = ", ".join(f"{k} {v}" for k, v in ping(engine).items())
     click.echo(f"Database {where} is ready ({versions}; revision {migrate.head_revision()}).")
@@ -59,8 +60,9 @@ def check_db_command() -> None:
 @with_appcontext
 def load_demo_command() -> None:
     """Load the demo data set from data/demo (idempotent: a second run changes nothing)."""
-    from .demo import load_demo
-    from .db import session_scope
+    from importers.demo import load_demo
+
+    from ..db import session_scope
 
     engine = app_engine()
     if migrate.problems(engine):
@@ -82,9 +84,4 @@ def settings_command() -> None:
         click.echo(f"{s.name} = {value!r}\n    {s.help} (default: {s.default!r})")
 
 
-def init_app(app: Flask) -> None:
-    from importers.cli import export_group, import_group
-
-    for command in (init_db_command, check_db_command, load_demo_command, settings_command,
-                    import_group, export_group):
-        app.cli.add_command(command)
+COMMANDS = (init_db_command, check_db_command, load_demo_command, settings_command)

@@ -20,9 +20,9 @@ check that the two agree.
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Iterable
 
 from sqlalchemy import ColumnElement, FromClause, ScalarSelect, String, bindparam, exists, func, or_, select
 

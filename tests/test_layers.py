@@ -1,0 +1,93 @@
+"""The layers point one way (README, Development), and the contracts that say so can fail.
+
+The contracts are in ``pyproject.toml`` (``[tool.importlinter]``); ``lint-imports``
+checks them over every import, including imports inside functions.
+"""
+
+from __future__ import annotations
+
+import ast
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+PACKAGES = ("locator", "importers", "maps", "devtools")
+LINT_IMPORTS = Path(sys.executable).parent / "lint-imports"
+
+
+def lint_imports(cwd: Path) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [str(LINT_IMPORTS), "--no-cache"], cwd=cwd, capture_output=True, text=True, timeout=120,
+        env={"PATH": str(LINT_IMPORTS.parent), "PYTHONPATH": str(cwd), "NO_COLOR": "1"},
+    )
+
+
+def test_the_layer_contracts_are_kept():
+    result = lint_imports(ROOT)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "0 broken" in result.stdout
+
+
+@pytest.fixture
+def tree_copy(tmp_path) -> Path:
+    """The packages and their contracts, copied so an import can be added for the test."""
+    for name in PACKAGES:
+        shutil.copytree(ROOT / name, tmp_path / name, ignore=shutil.ignore_patterns("static", "__pycache__"))
+    shutil.copy(ROOT / "pyproject.toml", tmp_path / "pyproject.toml")
+    return tmp_path
+
+
+@pytest.mark.parametrize(
+    ("module", "added", "broken"),
+    [
+        ("locator/domain/fees.py", "import locator.web.pages", "locator.domain is not allowed to import locator.web"),
+        ("locator/models.py", "from locator import query", "locator.models is not allowed to import locator.query"),
+        ("locator/query.py", "import importers.load", "locator.query is not allowed to import importers"),
+        ("importers/load.py", "from locator.cli import imports", "importers is not allowed to import locator.cli"),
+        ("locator/web/api.py", "import importers.pipeline", "locator.web is not allowed to import importers"),
+        ("locator/spatial.py", "import flask", "locator.spatial is not allowed to import flask"),
+        ("locator/query.py", "import devtools.browser", "locator is not allowed to import devtools"),
+    ],
+)
+def test_an_import_against_the_layers_breaks_a_contract(tree_copy, module, added, broken):
+    path = tree_copy / module
+    path.write_text(path.read_text() + f"\n{added}  # added by the test\n")
+    result = lint_imports(tree_copy)
+    assert result.returncode == 1, result.stdout
+    assert broken in result.stdout
+
+
+def test_importing_the_query_core_does_not_import_flask():
+    code = (
+        "import sys, locator.query, locator.gazetteer, importers.pipeline, maps; "
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in ('flask', 'flask_babel', 'flask_wtf', 'werkzeug')))"
+    )
+    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "[]"
+
+
+def _python_files_outside_tests() -> list[Path]:
+    listed = subprocess.run(["git", "ls-files", "*.py"], cwd=ROOT, capture_output=True, text=True, check=True)
+    return [ROOT / p for p in listed.stdout.split() if not p.startswith("tests/")]
+
+
+def _imported_roots(path: Path) -> set[str]:
+    roots = set()
+    for node in ast.walk(ast.parse(path.read_text(), str(path))):
+        if isinstance(node, ast.Import):
+            roots.update(alias.name.split(".")[0] for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            roots.add(node.module.split(".")[0])
+    return roots
+
+
+def test_nothing_outside_the_tests_imports_them():
+    files = _python_files_outside_tests()
+    assert any(p.parts[-2] == "bench" for p in files) and any(p.parts[-2] == "scripts" for p in files)
+    offenders = [str(p.relative_to(ROOT)) for p in files if "tests" in _imported_roots(p)]
+    assert offenders == []
