@@ -31,7 +31,7 @@ DEPS_TEST := $(DEPS_RUN) postgresql-15-postgis-3 gdal-bin chromium
 export SPATIALITE_LIBRARY_PATH ?= mod_spatialite
 
 
-.PHONY: help setup deps-run deps-test venv run test bench bench-import clean pg-start pg-stop pg-status
+.PHONY: help setup deps-run deps-test venv run test lint bench bench-import clean pg-start pg-stop pg-status
 
 help:
 	@echo "locator targets:"
@@ -39,6 +39,7 @@ help:
 	@echo "               serve with gunicorn on http://$(RUN_HOST):$(RUN_PORT) (foreground)"
 	@echo "  make test    deps (PostGIS, gdal) + venv, throwaway PostgreSQL cluster, pytest"
 	@echo "               on both engines; extra pytest args: PYTEST_ARGS='-k foo -x'"
+	@echo "  make lint    ruff check, ruff format --check and the layer contracts (make test runs it first)"
 	@echo "  make bench   same cluster, runs bench/nearest.py (args: BENCH_ARGS=...)"
 	@echo "  make bench-import   bench/import.py: imports against ogr2ogr"
 	@echo "  make setup   all system packages + venv only"
@@ -82,8 +83,14 @@ run: deps-run venv
 # LOCATOR_TEST_POSTGRES_URL, runs the command, stops the cluster it started whatever
 # the outcome (also on Ctrl-C), and exits with the command's exit code.
 # pytest's exit 5 ("no tests collected") is NOT masked.
-test: deps-test venv
+test: deps-test venv lint
 	$(PG_CLUSTER) run -- $(VENV)/bin/python -m pytest $(PYTEST_ARGS)
+
+# ruff (lint, then format) and the layer contracts (import-linter), all configured in pyproject.toml.
+lint: venv
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports --no-cache
 
 bench: deps-test venv
 	$(PG_CLUSTER) run -- $(VENV)/bin/python bench/nearest.py $(BENCH_ARGS)

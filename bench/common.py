@@ -188,9 +188,20 @@ class GunicornServer:
         self.log_path = logdir / f"gunicorn-{self.port}.log"
         self.log = open(self.log_path, "wb")  # noqa: SIM115 (open while the server runs; closed in stop())
         cmd = [
-            sys.executable, "-m", "gunicorn",
-            "--worker-class", "gthread", "--workers", "1", "--threads", str(threads),
-            *extra_args, "--bind", f"127.0.0.1:{self.port}", "--log-level", "warning",
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "--worker-class",
+            "gthread",
+            "--workers",
+            "1",
+            "--threads",
+            str(threads),
+            *extra_args,
+            "--bind",
+            f"127.0.0.1:{self.port}",
+            "--log-level",
+            "warning",
             f"locator:create_app({overrides!r})",
         ]
         self.proc = subprocess.Popen(cmd, cwd=ROOT, stdout=self.log, stderr=subprocess.STDOUT)

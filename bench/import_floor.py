@@ -87,11 +87,20 @@ def place_rows(records: list[dict]) -> list[PlaceRow]:
         fee = d["fee_bill_payment"]
         if fee not in offers:
             offers[fee] = (OfferRow("bill_payment", Decimal(fee).quantize(Decimal("0.01"))),)
-        out.append(PlaceRow(
-            source_ref=d["id"], kind=d["kind"], name=d["name"], lat=float(d["lat"]), lon=float(d["lon"]),
-            brand=d["brand"] or None, address=d["address"] or None, municipality=d["municipality"] or None,
-            opening_hours=d["opening_hours"] or None, offers=offers[fee],
-        ))
+        out.append(
+            PlaceRow(
+                source_ref=d["id"],
+                kind=d["kind"],
+                name=d["name"],
+                lat=float(d["lat"]),
+                lon=float(d["lon"]),
+                brand=d["brand"] or None,
+                address=d["address"] or None,
+                municipality=d["municipality"] or None,
+                opening_hours=d["opening_hours"] or None,
+                offers=offers[fee],
+            )
+        )
     return out
 
 
@@ -148,8 +157,13 @@ VARIANTS = {
     "bare": ("bare, indexes built after", ("gist", "unique", "fks"), True),
 }
 VARIANT_KEYS = ("ids", "places", "offers", "rebuild", "seconds", "rows_per_s")
-SERVER_SETTINGS = ("maintenance_work_mem", "max_parallel_maintenance_workers", "work_mem",
-                   "shared_buffers", "wal_level")
+SERVER_SETTINGS = (
+    "maintenance_work_mem",
+    "max_parallel_maintenance_workers",
+    "work_mem",
+    "shared_buffers",
+    "wal_level",
+)
 
 
 def schema_parts(cur) -> dict[str, list[tuple[str, str, str]]]:
@@ -157,13 +171,19 @@ def schema_parts(cur) -> dict[str, list[tuple[str, str, str]]]:
 
     gist: the GiST index of places; unique: the unique constraints of places; fks: the foreign
     keys of places and offers (those of places first, as they are added back)."""
-    cur.execute("SELECT indexdef FROM pg_indexes WHERE schemaname = current_schema() "
-                "AND tablename = 'places' AND indexname = %s", (GIST_INDEX,))
+    cur.execute(
+        "SELECT indexdef FROM pg_indexes WHERE schemaname = current_schema() "
+        "AND tablename = 'places' AND indexname = %s",
+        (GIST_INDEX,),
+    )
     found = cur.fetchone()
     if found is None:
         raise RuntimeError(f"no index {GIST_INDEX} on places")
     parts: dict[str, list[tuple[str, str, str]]] = {
-        "gist": [(GIST_INDEX, f'DROP INDEX "{GIST_INDEX}"', found[0])], "unique": [], "fks": []}
+        "gist": [(GIST_INDEX, f'DROP INDEX "{GIST_INDEX}"', found[0])],
+        "unique": [],
+        "fks": [],
+    }
     cur.execute(
         "SELECT c.relname, k.conname, k.contype, pg_get_constraintdef(k.oid) "
         "FROM pg_constraint k JOIN pg_class c ON c.oid = k.conrelid "
@@ -172,9 +192,13 @@ def schema_parts(cur) -> dict[str, list[tuple[str, str, str]]]:
         "ORDER BY k.contype, c.relname <> 'places', k.conname"
     )
     for table, name, kind, definition in cur.fetchall():
-        parts["fks" if kind == "f" else "unique"].append((
-            name, f'ALTER TABLE "{table}" DROP CONSTRAINT "{name}"',
-            f'ALTER TABLE "{table}" ADD CONSTRAINT "{name}" {definition}'))
+        parts["fks" if kind == "f" else "unique"].append(
+            (
+                name,
+                f'ALTER TABLE "{table}" DROP CONSTRAINT "{name}"',
+                f'ALTER TABLE "{table}" ADD CONSTRAINT "{name}" {definition}',
+            )
+        )
     return parts
 
 
@@ -204,9 +228,11 @@ def copy_variant(db, rows: list[PlaceRow], variant: str) -> dict:
                 cur.execute(create)
                 rebuild[name] = clock() - t
         t2 = clock()
-        cur.execute("SELECT (SELECT count(*) FROM places), (SELECT count(*) FROM offers), "
-                    "(SELECT count(*) FROM pg_indexes WHERE tablename = 'places' AND indexname = %s)",
-                    (GIST_INDEX,))
+        cur.execute(
+            "SELECT (SELECT count(*) FROM places), (SELECT count(*) FROM offers), "
+            "(SELECT count(*) FROM pg_indexes WHERE tablename = 'places' AND indexname = %s)",
+            (GIST_INDEX,),
+        )
         places, offers, gist = cur.fetchone()
         cur.close()
         session.rollback()
@@ -214,10 +240,14 @@ def copy_variant(db, rows: list[PlaceRow], variant: str) -> dict:
         session.close()
     dispose_engines()
     if not places == offers == n or gist != 1:
-        raise AssertionError(f"{variant}: places {places}, offers {offers}, GiST index {gist}; "
-                             f"expected {n}, {n}, 1")
-    out = {"ids": stages.get("ids", 0.0), "places": stages.get("places", 0.0),
-           "offers": stages.get("offers", 0.0), "rebuild": t2 - t1, "seconds": t2 - t0}
+        raise AssertionError(f"{variant}: places {places}, offers {offers}, GiST index {gist}; expected {n}, {n}, 1")
+    out = {
+        "ids": stages.get("ids", 0.0),
+        "places": stages.get("places", 0.0),
+        "offers": stages.get("offers", 0.0),
+        "rebuild": t2 - t1,
+        "seconds": t2 - t0,
+    }
     out["rows_per_s"] = n / out["seconds"]
     out["rebuild_parts"] = rebuild
     out["dropped"] = [name for name, _, _ in todo]
@@ -234,14 +264,16 @@ def postgis_variants(dbs, rows: list[PlaceRow], repeat: int) -> dict:
         with get_engine(db.url).connect() as conn:
             settings = {k: conn.execute(text(f"SHOW {k}")).scalar_one() for k in SERVER_SETTINGS}
             cur = conn.connection.driver_connection.cursor()
-            ddl = {part: [{"name": name, "drop": drop, "create": create} for name, drop, create in items]
-                   for part, items in schema_parts(cur).items()}
+            ddl = {
+                part: [{"name": name, "drop": drop, "create": create} for name, drop, create in items]
+                for part, items in schema_parts(cur).items()
+            }
             cur.close()
     finally:
         db.drop()
     log("  server: " + ", ".join(f"{k} {v}" for k, v in settings.items()))
     for i in range(repeat):
-        for variant in names[i % len(names):] + names[:i % len(names)]:
+        for variant in names[i % len(names) :] + names[: i % len(names)]:
             db = dbs.new("postgis")
             try:
                 r = copy_variant(db, rows, variant)
@@ -249,16 +281,22 @@ def postgis_variants(dbs, rows: list[PlaceRow], repeat: int) -> dict:
                 db.drop()
             runs[variant].append(r)
             rebuild = "  ".join(f"{k} {v:.3f}" for k, v in r["rebuild_parts"].items())
-            log(f"  run {i + 1} {variant:10s} {r['seconds']:6.2f} s  places {r['places']:.3f}  "
-                f"offers {r['offers']:.3f}  rebuild {r['rebuild']:.3f}  {rebuild}")
+            log(
+                f"  run {i + 1} {variant:10s} {r['seconds']:6.2f} s  places {r['places']:.3f}  "
+                f"offers {r['offers']:.3f}  rebuild {r['rebuild']:.3f}  {rebuild}"
+            )
     median = {}
     for variant, rs in runs.items():
         m = {k: statistics.median(r[k] for r in rs) for k in VARIANT_KEYS}
-        m["rebuild_parts"] = {k: statistics.median(r["rebuild_parts"][k] for r in rs)
-                              for k in rs[0]["rebuild_parts"]}
+        m["rebuild_parts"] = {k: statistics.median(r["rebuild_parts"][k] for r in rs) for k in rs[0]["rebuild_parts"]}
         median[variant] = m
-    return {"labels": {v: VARIANTS[v][0] for v in names}, "median": median, "runs": runs,
-            "ddl": ddl, "server_settings": settings}
+    return {
+        "labels": {v: VARIANTS[v][0] for v in names},
+        "median": median,
+        "runs": runs,
+        "ddl": ddl,
+        "server_settings": settings,
+    }
 
 
 def parse_args(argv=None) -> argparse.Namespace:
@@ -281,18 +319,21 @@ def parse_args(argv=None) -> argparse.Namespace:
 
     p.add_argument("--rows", type=int, default=100_000, help="rows generated")
     p.add_argument("--repeat", type=int, default=3, help="timed runs per engine and importer")
-    p.add_argument("--engines", type=engines, default="spatialite,postgis",
-                   help="comma-separated: spatialite, postgis")
+    p.add_argument("--engines", type=engines, default="spatialite,postgis", help="comma-separated: spatialite, postgis")
     p.add_argument("--gt", type=int, default=65536, help="ogr2ogr -gt: features per transaction")
     p.add_argument("--no-ogr2ogr", action="store_true", help="time insert_new only")
-    p.add_argument("--postgis-variants", action="store_true",
-                   help="PostGIS only, after the main measurements: the COPYs of insert_new under "
-                        "schema variants (as is; GiST built after; no foreign keys; GiST, unique "
-                        "constraint and foreign keys built after), each in a fresh database and a "
-                        "transaction rolled back at the end (see the docstring)")
+    p.add_argument(
+        "--postgis-variants",
+        action="store_true",
+        help="PostGIS only, after the main measurements: the COPYs of insert_new under "
+        "schema variants (as is; GiST built after; no foreign keys; GiST, unique "
+        "constraint and foreign keys built after), each in a fresh database and a "
+        "transaction rolled back at the end (see the docstring)",
+    )
     p.add_argument("--seed", type=int, default=bench_import.SEED, help="seed of the generated rows")
-    p.add_argument("--output", type=Path, default=None,
-                   help="JSON results file; default bench/results/import-floor-<time>.json")
+    p.add_argument(
+        "--output", type=Path, default=None, help="JSON results file; default bench/results/import-floor-<time>.json"
+    )
     args = p.parse_args(argv)
     if args.rows < BULK_MIN_ROWS or args.repeat < 1:
         p.error(f"--rows must be at least {BULK_MIN_ROWS} (the bulk path) and --repeat at least 1")
@@ -305,16 +346,22 @@ def log_variants(result: dict, repeat: int) -> None:
     """The markdown table of --postgis-variants, with the ogr2ogr median of the same run."""
     variants = result["variants"]
     ogr = result["median"].get("ogr2ogr")
-    log(f"\nPostGIS schema variants: medians of {repeat} runs, {result['rows']:,} rows, seconds; "
-        "total = ids + COPYs + rebuild, in a transaction rolled back (no ANALYZE, no commit)")
-    log("| variant | places COPY | offers COPY | index/constraint rebuild | total | rows/s | ogr2ogr "
-        "| total / ogr2ogr |")
+    log(
+        f"\nPostGIS schema variants: medians of {repeat} runs, {result['rows']:,} rows, seconds; "
+        "total = ids + COPYs + rebuild, in a transaction rolled back (no ANALYZE, no commit)"
+    )
+    log(
+        "| variant | places COPY | offers COPY | index/constraint rebuild | total | rows/s | ogr2ogr "
+        "| total / ogr2ogr |"
+    )
     log("|---|---|---|---|---|---|---|---|")
     for name, m in variants["median"].items():
         tail = f"{ogr['seconds']:.2f} | {m['seconds'] / ogr['seconds']:.2f}" if ogr else "– | –"
         rebuild = f"{m['rebuild']:.3f}" if VARIANTS[name][2] else "–"
-        log(f"| {variants['labels'][name]} | {m['places']:.3f} | {m['offers']:.3f} | {rebuild} "
-            f"| {m['seconds']:.2f} | {m['rows_per_s']:,.0f} | {tail} |")
+        log(
+            f"| {variants['labels'][name]} | {m['places']:.3f} | {m['offers']:.3f} | {rebuild} "
+            f"| {m['seconds']:.2f} | {m['rows_per_s']:,.0f} | {tail} |"
+        )
     parts = variants["median"]["bare"]["rebuild_parts"]
     log("rebuild in bare: " + ", ".join(f"{k} {v:.3f}" for k, v in parts.items()))
     log("server: " + ", ".join(f"{k} {v}" for k, v in variants["server_settings"].items()))
@@ -324,13 +371,17 @@ def main(argv=None) -> int:
     args = parse_args(argv)
     pg_url = os.environ.get("LOCATOR_TEST_POSTGRES_URL")
     if "postgis" in args.engines and not pg_url:
-        print("bench/import_floor.py: LOCATOR_TEST_POSTGRES_URL is not set.\n"
-              "  Run scripts/pg-test-cluster.sh run -- .venv/bin/python bench/import_floor.py ...,\n"
-              "  or pass --engines spatialite.", file=sys.stderr)
+        print(
+            "bench/import_floor.py: LOCATOR_TEST_POSTGRES_URL is not set.\n"
+            "  Run scripts/pg-test-cluster.sh run -- .venv/bin/python bench/import_floor.py ...,\n"
+            "  or pass --engines spatialite.",
+            file=sys.stderr,
+        )
         return 2
     if not args.no_ogr2ogr and shutil.which("ogr2ogr") is None:
-        print("bench/import_floor.py: ogr2ogr not found (apt-get install gdal-bin), or pass --no-ogr2ogr",
-              file=sys.stderr)
+        print(
+            "bench/import_floor.py: ogr2ogr not found (apt-get install gdal-bin), or pass --no-ogr2ogr", file=sys.stderr
+        )
         return 2
 
     started = time.perf_counter()
@@ -380,17 +431,22 @@ def main(argv=None) -> int:
 
     info["loadavg_end"] = os.getloadavg()
     elapsed = time.perf_counter() - started
-    log(f"\nMedians of {args.repeat} runs, {args.rows:,} rows, seconds "
-        "(PostGIS fills its GiST index during the COPY of places: no separate spatial index stage)")
-    log("| engine | ids | places | spatial index | offers | analyze | commit | insert_new total | rows/s "
-        "| ogr2ogr | ogr2ogr rows/s | ratio |")
+    log(
+        f"\nMedians of {args.repeat} runs, {args.rows:,} rows, seconds "
+        "(PostGIS fills its GiST index during the COPY of places: no separate spatial index stage)"
+    )
+    log(
+        "| engine | ids | places | spatial index | offers | analyze | commit | insert_new total | rows/s "
+        "| ogr2ogr | ogr2ogr rows/s | ratio |"
+    )
     log("|---|---|---|---|---|---|---|---|---|---|---|---|")
     for r in results:
         m = r["median"]["insert_new"]
-        cells = [f"{m[s]:.3f}" if not (s == "spatial_index" and r["engine"] == "postgis") else "(in places)"
-                 for s in STAGES]
+        cells = [
+            f"{m[s]:.3f}" if not (s == "spatial_index" and r["engine"] == "postgis") else "(in places)" for s in STAGES
+        ]
         ogr = r["median"].get("ogr2ogr")
-        tail = (f"{ogr['seconds']:.2f} | {ogr['rows_per_s']:,.0f} | {r['ratio']:.2f}" if ogr else "– | – | –")
+        tail = f"{ogr['seconds']:.2f} | {ogr['rows_per_s']:,.0f} | {r['ratio']:.2f}" if ogr else "– | – | –"
         log(f"| {r['engine']} | {' | '.join(cells)} | {m['seconds']:.2f} | {m['rows_per_s']:,.0f} | {tail} |")
     for r in results:
         if "variants" in r:

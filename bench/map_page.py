@@ -157,8 +157,14 @@ def build_database(path: Path, n: int | None) -> dict:
     dispose_engines()
     if n is not None:
         assert places == n, (places, n)
-    return {"url": url, "places": places, "demo_places": demo, "synthetic_places": synthetic,
-            "closed_centres": centres, "build_s": time.perf_counter() - t0}
+    return {
+        "url": url,
+        "places": places,
+        "demo_places": demo,
+        "synthetic_places": synthetic,
+        "closed_centres": centres,
+        "build_s": time.perf_counter() - t0,
+    }
 
 
 # --- server -------------------------------------------------------------------------
@@ -194,8 +200,12 @@ def html_breakdown(html: str) -> dict:
     folium_script = max((len(s.encode()) for s in scripts), default=0)
     m = re.search(r'<script type="application/json" id="map-data">(.*?)</script>', html, re.S)
     data = len(m.group(1).encode()) if m else 0
-    return {"html_bytes": total, "folium_script_bytes": folium_script, "map_data_bytes": data,
-            "rest_bytes": total - folium_script - data}
+    return {
+        "html_bytes": total,
+        "folium_script_bytes": folium_script,
+        "map_data_bytes": data,
+        "rest_bytes": total - folium_script - data,
+    }
 
 
 # --- browser -----------------------------------------------------------------------
@@ -253,17 +263,28 @@ def bench_pages(browser, base: str, loads: int) -> dict:
             "server_gets_s": gets,
             "first": first,
             "loads": runs,
-            "median": {k: median([x[k] for x in runs]) for k in (
-                "ready_s", "dom_content_loaded_ms", "load_event_end_ms", "ready_in_page_ms",
-                "response_start_ms", "response_end_ms", "dom_interactive_ms")},
+            "median": {
+                k: median([x[k] for x in runs])
+                for k in (
+                    "ready_s",
+                    "dom_content_loaded_ms",
+                    "load_event_end_ms",
+                    "ready_in_page_ms",
+                    "response_start_ms",
+                    "response_end_ms",
+                    "dom_interactive_ms",
+                )
+            },
             "requests_per_load": runs[0]["requests"],
         }
         out[name] = r
         m = r["median"]
-        log(f"  {name:<11} first {first['ready_s']*1000:6.0f} ms | median of {loads}: ready {m['ready_s']*1000:6.0f} ms "
+        log(
+            f"  {name:<11} first {first['ready_s'] * 1000:6.0f} ms | median of {loads}: ready {m['ready_s'] * 1000:6.0f} ms "
             f"(DCL {m['dom_content_loaded_ms']:5.0f}, load {m['load_event_end_ms']:5.0f}, TTFB {m['response_start_ms']:4.0f}) "
-            f"| HTML {r['html_bytes']/1024:5.0f} KiB | GET {r['server_get_median_s']*1000:5.0f} ms "
-            f"| {r['requests_per_load']} requests")
+            f"| HTML {r['html_bytes'] / 1024:5.0f} KiB | GET {r['server_get_median_s'] * 1000:5.0f} ms "
+            f"| {r['requests_per_load']} requests"
+        )
     return out
 
 
@@ -277,9 +298,16 @@ def _trace_buckets(events: list[dict], page_url: str) -> dict:
     """Main-thread (CrRendererMain) milliseconds by kind of work, from one trace."""
     names = {(e["pid"], e["tid"]): e["args"]["name"] for e in events if e.get("name") == "thread_name"}
     main = [e for e in events if e.get("ph") == "X" and names.get((e["pid"], e["tid"])) == "CrRendererMain"]
-    b = {"inline map script (folium JS + GeoJSON)": 0.0, "app.js": 0.0, "vendor JS (Leaflet, jQuery, Bootstrap...)": 0.0,
-         "HTML parsing (without scripts run in it)": 0.0, "style + layout": 0.0, "CSS parsing": 0.0,
-         "paint + composite": 0.0, "GC": 0.0}
+    b = {
+        "inline map script (folium JS + GeoJSON)": 0.0,
+        "app.js": 0.0,
+        "vendor JS (Leaflet, jQuery, Bootstrap...)": 0.0,
+        "HTML parsing (without scripts run in it)": 0.0,
+        "style + layout": 0.0,
+        "CSS parsing": 0.0,
+        "paint + composite": 0.0,
+        "GC": 0.0,
+    }
     parse_total = 0.0
     script_in_parse = 0.0
     parses = [(e["ts"], e["ts"] + e.get("dur", 0)) for e in main if e["name"] == "ParseHTML"]
@@ -325,8 +353,12 @@ def trace_pages(browser, base: str) -> dict:
         per_load = []
         for _ in range(TRACE_LOADS):
             context = browser.new_context(viewport={"width": 1280, "height": 800})
-            context.route("**/*", lambda route: route.continue_() if route.request.url.startswith(base)
-                          else route.abort("blockedbyclient"))
+            context.route(
+                "**/*",
+                lambda route: (
+                    route.continue_() if route.request.url.startswith(base) else route.abort("blockedbyclient")
+                ),
+            )
             page = context.new_page()
             browser.start_tracing(page=page, categories=TRACE_CATEGORIES)
             page.goto(url, wait_until="load")
@@ -376,28 +408,37 @@ def profile_server(url: str, path: str, top: int) -> dict:
         ct = max((v[3] for k, v in raw.items() if k[0] == fname and k[2] == func), default=0.0)
         buckets[label] = ct / PROFILE_REQUESTS
     dispose_engines()
-    return {"path": path, "requests": PROFILE_REQUESTS, "wall_median_s": median(times),
-            "per_request_s": buckets, "text": report}
+    return {
+        "path": path,
+        "requests": PROFILE_REQUESTS,
+        "wall_median_s": median(times),
+        "per_request_s": buckets,
+        "text": report,
+    }
 
 
 # --- report ---------------------------------------------------------------------------
 
 
 def table(results: list[dict]) -> str:
-    head = (f"{'places':>7} {'page':<11} {'first':>6} {'ready':>6} {'DCL':>6} {'load':>6} "
-            f"{'TTFB':>5} {'HTML KiB':>8} {'GET ms':>6} {'req':>4}")
+    head = (
+        f"{'places':>7} {'page':<11} {'first':>6} {'ready':>6} {'DCL':>6} {'load':>6} "
+        f"{'TTFB':>5} {'HTML KiB':>8} {'GET ms':>6} {'req':>4}"
+    )
     lines = [head, "-" * len(head)]
     for r in results:
         for name, p in r["pages"].items():
             m = p["median"]
             lines.append(
-                f"{r['places']:>7} {name:<11} {p['first']['ready_s']*1000:>6.0f} {m['ready_s']*1000:>6.0f} "
+                f"{r['places']:>7} {name:<11} {p['first']['ready_s'] * 1000:>6.0f} {m['ready_s'] * 1000:>6.0f} "
                 f"{m['dom_content_loaded_ms']:>6.0f} {m['load_event_end_ms']:>6.0f} {m['response_start_ms']:>5.0f} "
-                f"{p['html_bytes']/1024:>8.0f} {p['server_get_median_s']*1000:>6.0f} {p['requests_per_load']:>4}"
+                f"{p['html_bytes'] / 1024:>8.0f} {p['server_get_median_s'] * 1000:>6.0f} {p['requests_per_load']:>4}"
             )
-    lines.append("(ms; first = first load of the page, the others are medians of the next loads; ready = "
-                 "goto start until markers+list drawn, wall clock; DCL/load/TTFB from Navigation Timing; "
-                 "GET = median of 5 urllib GETs of the HTML; req = requests per load)")
+    lines.append(
+        "(ms; first = first load of the page, the others are medians of the next loads; ready = "
+        "goto start until markers+list drawn, wall clock; DCL/load/TTFB from Navigation Timing; "
+        "GET = median of 5 urllib GETs of the HTML; req = requests per load)"
+    )
     return "\n".join(lines)
 
 
@@ -406,16 +447,21 @@ def verdict(results: list[dict]) -> dict:
     if not at_goal:
         return {"target": f"ready < {GOAL_S:g} s at {GOAL_N:,} places", "measured": "not measured", "pass": None}
     worst = max((p["median"]["ready_s"], name) for name, p in at_goal[0]["pages"].items())
-    return {"target": f"ready < {GOAL_S:g} s at {GOAL_N:,} places (median, every page)",
-            "measured": f"worst median {worst[0]*1000:.0f} ms ({worst[1]})", "pass": worst[0] < GOAL_S}
+    return {
+        "target": f"ready < {GOAL_S:g} s at {GOAL_N:,} places (median, every page)",
+        "measured": f"worst median {worst[0] * 1000:.0f} ms ({worst[1]})",
+        "pass": worst[0] < GOAL_S,
+    }
 
 
 def parse_args(argv=None) -> argparse.Namespace:
     p = argparse.ArgumentParser(
         prog="bench/map_page.py",
-        description=("Time until the customer page is ready (markers and list drawn) in headless "
-                     "Chromium, with the demo data and with N places in total (demo + synthetic). "
-                     "gunicorn on 127.0.0.1, tiles off, no request leaves the machine."),
+        description=(
+            "Time until the customer page is ready (markers and list drawn) in headless "
+            "Chromium, with the demo data and with N places in total (demo + synthetic). "
+            "gunicorn on 127.0.0.1, tiles off, no request leaves the machine."
+        ),
         formatter_class=argparse.ArgumentDefaultsHelpFormatter,
     )
 
@@ -428,17 +474,24 @@ def parse_args(argv=None) -> argparse.Namespace:
             raise argparse.ArgumentTypeError("no sizes")
         return values
 
-    p.add_argument("--sizes", type=int_list, default="5000,50000",
-                   help="total numbers of places (demo + synthetic), comma-separated")
+    p.add_argument(
+        "--sizes",
+        type=int_list,
+        default="5000,50000",
+        help="total numbers of places (demo + synthetic), comma-separated",
+    )
     p.add_argument("--no-demo-only", action="store_true", help="skip the database with the demo data alone")
     p.add_argument("--loads", type=int, default=5, help="timed loads per page after the first")
-    p.add_argument("--no-profile", action="store_true",
-                   help="skip the cProfile of the server side (Rīga page, largest size, 20 requests)")
-    p.add_argument("--no-trace", action="store_true",
-                   help="skip the Chromium trace (main-thread work by kind) on the largest size")
+    p.add_argument(
+        "--no-profile",
+        action="store_true",
+        help="skip the cProfile of the server side (Rīga page, largest size, 20 requests)",
+    )
+    p.add_argument(
+        "--no-trace", action="store_true", help="skip the Chromium trace (main-thread work by kind) on the largest size"
+    )
     p.add_argument("--profile-top", type=int, default=30, help="functions listed by the profile")
-    p.add_argument("--output", type=Path, default=None,
-                   help="JSON file; None means bench/results/map_page-<time>.json")
+    p.add_argument("--output", type=Path, default=None, help="JSON file; None means bench/results/map_page-<time>.json")
     args = p.parse_args(argv)
     if args.loads < 1:
         p.error("--loads must be at least 1")
@@ -471,26 +524,32 @@ def main(argv=None) -> int:
             for n in sizes:
                 label = "demo" if n is None else f"{n}"
                 db = build_database(tmpdir / f"map_{label}.sqlite", n)
-                log(f"\n== {db['places']:,} places ({db['demo_places']} demo + {db['synthetic_places']:,} synthetic, "
-                    f"{db['closed_centres']} closed centres; built in {db['build_s']:.1f} s) ==")
+                log(
+                    f"\n== {db['places']:,} places ({db['demo_places']} demo + {db['synthetic_places']:,} synthetic, "
+                    f"{db['closed_centres']} closed centres; built in {db['build_s']:.1f} s) =="
+                )
                 # 4 threads: the page's static files load in parallel
                 with GunicornServer(app_overrides(db["url"]), tmpdir, threads=4) as server:
                     pages = bench_pages(browser, server.base, args.loads)
                     trace = None
                     if not args.no_trace and n == max(args.sizes):
                         trace = trace_pages(browser, server.base)
-                        log(f"  main-thread ms by kind of work (median of {TRACE_LOADS} traced loads to the load event):")
+                        log(
+                            f"  main-thread ms by kind of work (median of {TRACE_LOADS} traced loads to the load event):"
+                        )
                         for page_name, buckets in trace.items():
                             log(f"    {page_name}: " + ", ".join(f"{k} {v:.0f}" for k, v in buckets.items()))
                 results.append({"size": label, **db, "pages": pages, "browser_trace": trace})
             if not args.no_profile:
                 biggest = max(results, key=lambda r: r["places"])
-                log(f"\ncProfile: {PROFILE_REQUESTS} requests of {PAGES[PROFILE_PAGE]} through the Flask "
-                    f"test client, {biggest['places']:,} places")
+                log(
+                    f"\ncProfile: {PROFILE_REQUESTS} requests of {PAGES[PROFILE_PAGE]} through the Flask "
+                    f"test client, {biggest['places']:,} places"
+                )
                 profile = profile_server(biggest["url"], PAGES[PROFILE_PAGE], args.profile_top)
-                log(f"  wall median {profile['wall_median_s']*1000:.1f} ms per request (profiler on)")
+                log(f"  wall median {profile['wall_median_s'] * 1000:.1f} ms per request (profiler on)")
                 for k, v in profile["per_request_s"].items():
-                    log(f"  {k:<45} {v*1000:7.1f} ms/request (cumulative)")
+                    log(f"  {k:<45} {v * 1000:7.1f} ms/request (cumulative)")
                 log(profile["text"])
         finally:
             browser.close()
@@ -503,9 +562,15 @@ def main(argv=None) -> int:
     elapsed = time.perf_counter() - started
     log(f"total {elapsed:.0f} s, load average at the end {info['loadavg_end']}")
 
-    save_results("map_page", args, machine=info, elapsed_s=elapsed,
-                 results=[{k: v for k, v in r.items() if k != "url"} for r in results],
-                 profile=profile, target=v)
+    save_results(
+        "map_page",
+        args,
+        machine=info,
+        elapsed_s=elapsed,
+        results=[{k: v for k, v in r.items() if k != "url"} for r in results],
+        profile=profile,
+        target=v,
+    )
     return 0
 
 

@@ -387,12 +387,11 @@ def bench_database(db: Database, rows, points, warm_points, args, tmpdir: Path) 
     if not args.no_http:
         log("  HTTP: gunicorn gthread on 127.0.0.1 ...")
         # one gthread worker; keep-alive 60 s so the timed requests share one connection
-        with GunicornServer({"DATABASE_URL": db.url}, tmpdir, args.http_threads,
-                            extra_args=("--keep-alive", "60")) as srv:
+        with GunicornServer(
+            {"DATABASE_URL": db.url}, tmpdir, args.http_threads, extra_args=("--keep-alive", "60")
+        ) as srv:
             for name, (_kw, extra) in VARIANTS.items():
-                ns, bodies, reconnects = time_http(
-                    srv.port, http_paths(warm_points, extra), http_paths(points, extra)
-                )
+                ns, bodies, reconnects = time_http(srv.port, http_paths(warm_points, extra), http_paths(points, extra))
                 v = result["variants"][name]
                 for i, want in enumerate(v["core_ids_first"]):
                     got = [r["id"] for r in json.loads(bodies[i])["results"]]
@@ -441,25 +440,31 @@ def targets(results: list[dict]) -> list[dict]:
         default=None,
     )
     if worst:
-        out.append({
-            "target": f"core within {TARGET_RATIO:g}x of raw SQL (median, every engine/N/variant)",
-            "measured": f"worst ratio {worst[0]:.2f} ({worst[1]}, {worst[2]}, {worst[3]})",
-            "pass": worst[0] <= TARGET_RATIO,
-        })
+        out.append(
+            {
+                "target": f"core within {TARGET_RATIO:g}x of raw SQL (median, every engine/N/variant)",
+                "measured": f"worst ratio {worst[0]:.2f} ({worst[1]}, {worst[2]}, {worst[3]})",
+                "pass": worst[0] <= TARGET_RATIO,
+            }
+        )
     sl = [r for r in results if r["engine"] == "spatialite" and r["n"] == 100_000]
     if sl:
         med = sl[0]["variants"]["k5"]["core"]["median_ms"]
-        out.append({
-            "target": f"k=5 at 100k places on SpatiaLite, core median < {TARGET_SPATIALITE_MS:g} ms",
-            "measured": f"{med:.3f} ms",
-            "pass": med < TARGET_SPATIALITE_MS,
-        })
+        out.append(
+            {
+                "target": f"k=5 at 100k places on SpatiaLite, core median < {TARGET_SPATIALITE_MS:g} ms",
+                "measured": f"{med:.3f} ms",
+                "pass": med < TARGET_SPATIALITE_MS,
+            }
+        )
     else:
-        out.append({
-            "target": f"k=5 at 100k places on SpatiaLite, core median < {TARGET_SPATIALITE_MS:g} ms",
-            "measured": "not measured (needs --engines spatialite and --sizes 100000)",
-            "pass": None,
-        })
+        out.append(
+            {
+                "target": f"k=5 at 100k places on SpatiaLite, core median < {TARGET_SPATIALITE_MS:g} ms",
+                "measured": "not measured (needs --engines spatialite and --sizes 100000)",
+                "pass": None,
+            }
+        )
     return out
 
 
@@ -494,19 +499,29 @@ def parse_args(argv=None) -> argparse.Namespace:
             raise argparse.ArgumentTypeError(f"engines are spatialite and/or postgis, not {s!r}")
         return values
 
-    p.add_argument("--sizes", type=int_list, default="10000,100000",
-                   help="numbers of places, comma-separated")
+    p.add_argument("--sizes", type=int_list, default="10000,100000", help="numbers of places, comma-separated")
     p.add_argument("--queries", type=int, default=1000, help="timed queries per variant")
     p.add_argument("--warmup", type=int, default=200, help="warm-up queries (another seed) per variant")
-    p.add_argument("--engines", type=engine_list, default="spatialite,postgis",
-                   help="engines, comma-separated: spatialite, postgis")
+    p.add_argument(
+        "--engines",
+        type=engine_list,
+        default="spatialite,postgis",
+        help="engines, comma-separated: spatialite, postgis",
+    )
     p.add_argument("--no-http", action="store_true", help="skip the end-to-end HTTP measurement")
     p.add_argument("--http-threads", type=int, default=2, help="gunicorn gthread threads")
-    p.add_argument("--profile", action="store_true",
-                   help="also cProfile the core's queries (k5, largest size) and print the top functions")
+    p.add_argument(
+        "--profile",
+        action="store_true",
+        help="also cProfile the core's queries (k5, largest size) and print the top functions",
+    )
     p.add_argument("--profile-top", type=int, default=25, help="functions listed by --profile")
-    p.add_argument("--output", type=Path, default=None,
-                   help="JSON file for the results; None means bench/results/nearest-<time>.json")
+    p.add_argument(
+        "--output",
+        type=Path,
+        default=None,
+        help="JSON file for the results; None means bench/results/nearest-<time>.json",
+    )
     args = p.parse_args(argv)
     if args.queries < 10 or args.warmup < 1:
         p.error("--queries must be at least 10 and --warmup at least 1")

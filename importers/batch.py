@@ -28,7 +28,7 @@ from .rows import UNSTORABLE, PlaceRow, RowRejected, nfc
 from .table import Table, is_clean, none_for_empty, strings_of
 from .validate import Clipped, Rules, derived_ref, offers, to_place_row
 
-CLIPPED = object()   # the outcome of a row skipped by --clip
+CLIPPED = object()  # the outcome of a row skipped by --clip
 OFFER_FIELDS = FEE_FIELDS + CONDITION_FIELDS + ("offers",)
 _KINDS = frozenset(KINDS)
 
@@ -54,11 +54,11 @@ def validate_table(table: Table, rules: Rules) -> list[Any]:
         return values.get(name) or missing
 
     def texts(name: str) -> list[str | None]:
-        if name in columns.plain:   # printable, so nothing UNSTORABLE
+        if name in columns.plain:  # printable, so nothing UNSTORABLE
             return list(values[name])
         found = _texts(column(name))
         unstorable = [i for i, value in enumerate(found) if value is not None and UNSTORABLE.search(value)]
-        good[unstorable] = False   # to_place_row rejects them (if it reads the field)
+        good[unstorable] = False  # to_place_row rejects them (if it reads the field)
         return found
 
     good = ~np.array(columns.suspect, dtype=bool)
@@ -93,7 +93,7 @@ def validate_table(table: Table, rules: Rules) -> list[Any]:
     addresses, hours = texts("address"), texts("opening_hours")
 
     fields = (refs, kinds, names, lats, lons, brands, addresses, municipalities, hours, fees)
-    if len(ok) == n:   # the usual case: every row good
+    if len(ok) == n:  # the usual case: every row good
         outcomes: list[Any] = list(map(_new_row, zip(*fields)))
     else:
         outcomes = [None] * n
@@ -104,7 +104,7 @@ def validate_table(table: Table, rules: Rules) -> list[Any]:
     return outcomes
 
 
-_new_row = partial(tuple.__new__, PlaceRow)   # PlaceRow from a tuple of its 10 fields, in C
+_new_row = partial(tuple.__new__, PlaceRow)  # PlaceRow from a tuple of its 10 fields, in C
 
 
 def _floats(column: list[Any]) -> tuple[np.ndarray, np.ndarray]:
@@ -133,12 +133,11 @@ def _texts(column: list[Any]) -> list[str | None]:
     """``rows.nfc(str(value))`` of each value (None stays None), tested on the whole column first."""
     strings = strings_of(column)
     if strings is not None and is_clean(strings, single_spaced=True):
-        return list(none_for_empty(column))   # a new list: the caller may fill it in
+        return list(none_for_empty(column))  # a new list: the caller may fill it in
     return [None if value is None else nfc(str(value)) for value in column]
 
 
-def _offers(values: dict[str, list[Any]], kinds: list, brands: list, good: np.ndarray,
-            rules: Rules) -> list[Any]:
+def _offers(values: dict[str, list[Any]], kinds: list, brands: list, good: np.ndarray, rules: Rules) -> list[Any]:
     """``validate.offers`` for each good row, computed once per distinct combination of the
     row's fee fields, kind and brand; a row whose offers are rejected is marked not good."""
     n = len(kinds)
@@ -150,7 +149,7 @@ def _offers(values: dict[str, list[Any]], kinds: list, brands: list, good: np.nd
     try:
         known = {key: _offers_of(present, key, rules) for key in set(keys)}
         out = list(map(known.__getitem__, keys))
-    except TypeError:   # an unhashable value (a GeoJSON list of offers): row by row
+    except TypeError:  # an unhashable value (a GeoJSON list of offers): row by row
         out = [_offers_of(present, key, rules) for key in keys]
     good &= np.fromiter((result is not None for result in out), bool, n)
     return out

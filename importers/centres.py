@@ -47,18 +47,33 @@ def load_centres(session: Session, rows: list[CentreRow], source: SourceInfo) ->
     known = {
         r.slug: _state(r.name, r.address, r.municipality, r.closed_on, r.source_id, r.lon, r.lat)
         for r in session.execute(
-            select(CENTRES.c.slug, CENTRES.c.name, CENTRES.c.address, CENTRES.c.municipality,
-                   CENTRES.c.closed_on, CENTRES.c.source_id,
-                   func.ST_X(CENTRES.c.geom).label("lon"), func.ST_Y(CENTRES.c.geom).label("lat"))
+            select(
+                CENTRES.c.slug,
+                CENTRES.c.name,
+                CENTRES.c.address,
+                CENTRES.c.municipality,
+                CENTRES.c.closed_on,
+                CENTRES.c.source_id,
+                func.ST_X(CENTRES.c.geom).label("lon"),
+                func.ST_Y(CENTRES.c.geom).label("lat"),
+            )
         )
     }
     changed = [
-        r for r in rows
+        r
+        for r in rows
         if known.get(r.slug) != _state(r.name, r.address, r.municipality, r.closed_on, source_id, r.lon, r.lat)
     ]
     values = [
-        {"slug_": r.slug, "name": r.name, "address": r.address, "municipality": r.municipality,
-         "closed_on": r.closed_on, "source_id": source_id, "wkt": f"POINT({r.lon!r} {r.lat!r})"}
+        {
+            "slug_": r.slug,
+            "name": r.name,
+            "address": r.address,
+            "municipality": r.municipality,
+            "closed_on": r.closed_on,
+            "source_id": source_id,
+            "wkt": f"POINT({r.lon!r} {r.lat!r})",
+        }
         for r in changed
     ]
     geom = func.ST_GeomFromText(bindparam("wkt"), 4326)
@@ -72,7 +87,8 @@ def load_centres(session: Session, rows: list[CentreRow], source: SourceInfo) ->
         )
     if old:
         session.execute(
-            update(CENTRES).where(CENTRES.c.slug == bindparam("slug_"))
+            update(CENTRES)
+            .where(CENTRES.c.slug == bindparam("slug_"))
             .values({c: bindparam(c) for c in cols} | {"geom": geom}),
             old,
         )

@@ -137,7 +137,7 @@ ALIASES: dict[str, str] = {
 }
 
 DELIMITERS = (",", ";", "\t")
-EIGHT_BIT = ("cp1257", "iso-8859-13")   # in order of preference
+EIGHT_BIT = ("cp1257", "iso-8859-13")  # in order of preference
 NUMERIC_FIELDS = frozenset(f for f in FIELDS if f in ("lat", "lon") or f.startswith("fee_"))
 TYPOGRAPHIC_PAIRS = (("„", "“"), ("„", "”"), ("“", "”"), ("”", "”"), ("«", "»"), ("»", "«"))
 TYPOGRAPHIC_QUOTES = frozenset("„“”«»")
@@ -148,8 +148,14 @@ _LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+")
 _SNIFF_CHARS = 1 << 16
 
 
-def read_csv(path, *, mapping: dict[str, str] | None = None, encoding: str | None = None,
-             delimiter: str | None = None, on_bytes: ProgressCallback | None = None) -> Table:
+def read_csv(
+    path,
+    *,
+    mapping: dict[str, str] | None = None,
+    encoding: str | None = None,
+    delimiter: str | None = None,
+    on_bytes: ProgressCallback | None = None,
+) -> Table:
     """The rows of the CSV file ``path``: a :class:`Table` that iterates as records with
     canonical fields, and also gives them as columns (see :mod:`importers.table`).
 
@@ -182,6 +188,7 @@ def read_csv(path, *, mapping: dict[str, str] | None = None, encoding: str | Non
 
 # -- bytes and encodings -------------------------------------------------------
 
+
 def _read_bytes(path, on_bytes: ProgressCallback | None) -> bytes:
     try:
         with open_counted(path, on_bytes) as fh:
@@ -198,23 +205,27 @@ def _decode(path, data: bytes, encoding: str | None) -> str:
 def _decode_given(path, data: bytes, encoding: str) -> str:
     try:
         return data.decode(encoding)
-    except LookupError:   # no such codec, or one that is not bytes -> text, e.g. rot13
-        raise FileProblem(f"{path}: unknown encoding {encoding!r} (from --encoding); "
-                          "use e.g. --encoding utf-8, cp1257 or iso-8859-13") from None
+    except LookupError:  # no such codec, or one that is not bytes -> text, e.g. rot13
+        raise FileProblem(
+            f"{path}: unknown encoding {encoding!r} (from --encoding); use e.g. --encoding utf-8, cp1257 or iso-8859-13"
+        ) from None
     except UnicodeDecodeError as exc:
         where = _where(data, exc.start, encoding)
     suggestion = detect_encoding(data) or ("utf-8" if _same_codec(encoding, "cp1257") else "cp1257")
-    raise FileProblem(f"{path}: cannot decode the file as {encoding} ({where}); "
-                      f"try another --encoding, e.g. --encoding {suggestion}")
+    raise FileProblem(
+        f"{path}: cannot decode the file as {encoding} ({where}); try another --encoding, e.g. --encoding {suggestion}"
+    )
 
 
 def _decode_detected(path, data: bytes) -> str:
     found = _detect(data)
     if found is None:
         offset = _furthest_failure(data)
-        raise FileProblem(f"{path}: cannot decode the file as UTF-8, Windows-1257 or ISO-8859-13 "
-                          f"({_where(data, offset, 'latin-1')}); give the encoding with --encoding, "
-                          "e.g. --encoding cp1257")
+        raise FileProblem(
+            f"{path}: cannot decode the file as UTF-8, Windows-1257 or ISO-8859-13 "
+            f"({_where(data, offset, 'latin-1')}); give the encoding with --encoding, "
+            "e.g. --encoding cp1257"
+        )
     return found[1]
 
 
@@ -255,7 +266,7 @@ def _attempt(data: bytes, encoding: str) -> tuple[str | None, int | None]:
     c1 = _C1.search(text) if encoding in EIGHT_BIT else None
     if c1 is None:
         return text, None
-    return None, len(text[:c1.start()].encode(encoding))
+    return None, len(text[: c1.start()].encode(encoding))
 
 
 def _furthest_failure(data: bytes) -> int:
@@ -277,6 +288,7 @@ def _same_codec(a: str, b: str) -> bool:
 
 
 # -- lines, delimiter, header ----------------------------------------------------
+
 
 def _physical_lines(text: str) -> Iterator[str]:
     """The lines of ``text`` with their ends: ``\\n``, ``\\r\\n`` or ``\\r``, nothing else.
@@ -343,7 +355,7 @@ def _count_outside_quotes(line: str) -> dict[str, int]:
 
 def _sniff(text: str) -> str | None:
     """csv.Sniffer's delimiter among DELIMITERS for the start of ``text``, or None."""
-    sample = text if len(text) < _SNIFF_CHARS else text[:max(text.rfind("\n"), 1)]
+    sample = text if len(text) < _SNIFF_CHARS else text[: max(text.rfind("\n"), 1)]
     try:
         return csv.Sniffer().sniff(sample, delimiters="".join(DELIMITERS)).delimiter
     except csv.Error:
@@ -361,8 +373,10 @@ def _next_row(path, reader, lines: _Lines) -> tuple[int, list[str]] | None:
         except csv.Error as exc:
             raise FileProblem(f"{path}:{start}: cannot split the row: {exc}") from None
         if lines.exhausted:
-            raise FileProblem(f'{path}:{start}: a " opened in this row is never closed and runs to '
-                              'the end of the file; close it, or double it ("") if it is part of a value')
+            raise FileProblem(
+                f'{path}:{start}: a " opened in this row is never closed and runs to '
+                'the end of the file; close it, or double it ("") if it is part of a value'
+            )
         if any(cell.strip() for cell in cells):
             return start, cells
 
@@ -370,8 +384,9 @@ def _next_row(path, reader, lines: _Lines) -> tuple[int, list[str]] | None:
 def _header(path, reader, lines: _Lines) -> tuple[list[str], int]:
     row = _next_row(path, reader, lines)
     if row is None:
-        raise FileProblem(f"{path}: the file is empty; expected a header line such as "
-                          "source_ref,kind,name,lat,lon and rows under it")
+        raise FileProblem(
+            f"{path}: the file is empty; expected a header line such as source_ref,kind,name,lat,lon and rows under it"
+        )
     line, cells = row
     header = [clean(cell) or "" for cell in cells]
     seen: dict[str, int] = {}
@@ -379,13 +394,16 @@ def _header(path, reader, lines: _Lines) -> tuple[list[str], int]:
         if not name:
             continue
         if _key(name) in seen:
-            raise FileProblem(f"{path}:{line}: the header has the column {name!r} twice "
-                              f"(columns {seen[_key(name)]} and {number}); rename one")
+            raise FileProblem(
+                f"{path}:{line}: the header has the column {name!r} twice "
+                f"(columns {seen[_key(name)]} and {number}); rename one"
+            )
         seen[_key(name)] = number
     return header, line
 
 
 # -- columns -> fields -------------------------------------------------------------
+
 
 def _key(name: str) -> str:
     """A header name as compared: NFC, case-folded, spaces and hyphens as ``_``."""
@@ -399,8 +417,10 @@ def _columns(path, header: list[str], mapping: dict[str, str]) -> dict[str, int]
     columns: dict[str, int] = {}
     for field, column in mapping.items():
         if _key(column) not in index:
-            raise FileProblem(f"{path}: column {column!r} (from --map {field}={column}) is not in the "
-                              f"header; the header has: {listed}")
+            raise FileProblem(
+                f"{path}: column {column!r} (from --map {field}={column}) is not in the "
+                f"header; the header has: {listed}"
+            )
         columns[field] = index[_key(column)]
     claimed = set(columns.values())
     free = {key: i for key, i in index.items() if i not in claimed}
@@ -415,16 +435,18 @@ def _columns(path, header: list[str], mapping: dict[str, str]) -> dict[str, int]
     for field, found in by_alias.items():
         if len(found) > 1:
             names = " and ".join(repr(header[i]) for i in found)
-            raise FileProblem(f"{path}: columns {names} could both be {field}; choose one with "
-                              f"--map {field}=COLUMN")
+            raise FileProblem(f"{path}: columns {names} could both be {field}; choose one with --map {field}=COLUMN")
         columns[field] = found[0]
     if not columns:
-        raise FileProblem(f"{path}: no column of the header is a known field; the header has: "
-                          f"{listed}; name the columns with --map FIELD=COLUMN, e.g. --map name=banka")
+        raise FileProblem(
+            f"{path}: no column of the header is a known field; the header has: "
+            f"{listed}; name the columns with --map FIELD=COLUMN, e.g. --map name=banka"
+        )
     return columns
 
 
 # -- rows -> records ---------------------------------------------------------------
+
 
 class _Rows:
     """The rows after the header, split as far as they are asked for (:meth:`until`): an
@@ -433,8 +455,8 @@ class _Rows:
 
     def __init__(self, path, reader, lines: _Lines):
         self.path, self.reader, self.lines = path, reader, lines
-        self.rows: list[list[str]] = []     # every row with a non-blank cell, so far
-        self.starts: list[int] = []         # the line each one starts on
+        self.rows: list[list[str]] = []  # every row with a non-blank cell, so far
+        self.starts: list[int] = []  # the line each one starts on
         self.done = False
 
     def until(self, count: float) -> int:
@@ -447,8 +469,9 @@ class _Rows:
                     if lines.exhausted:
                         raise FileProblem(
                             f'{self.path}:{previous + 1}: a " opened in this row is never closed and runs '
-                            'to the end of the file; close it, or double it ("") if it is part of a value')
-                    if "".join(cells).strip():   # some cell is not blank
+                            'to the end of the file; close it, or double it ("") if it is part of a value'
+                        )
+                    if "".join(cells).strip():  # some cell is not blank
                         rows.append(cells)
                         starts.append(previous + 1)
                     previous = reader.line_num
@@ -472,14 +495,13 @@ class _TextFacts:
     """What holds for every cell because it holds for all the cells of a chunk joined (three
     scans of one text instead of three per column)."""
 
-    nfc: bool                 # the text is NFC, so is every cell
-    no_openers: bool          # no typographic opening quote anywhere
-    no_double_space: bool     # no "  " anywhere
+    nfc: bool  # the text is NFC, so is every cell
+    no_openers: bool  # no typographic opening quote anywhere
+    no_double_space: bool  # no "  " anywhere
 
     @classmethod
     def of(cls, text: str) -> _TextFacts:
-        return cls(unicodedata.is_normalized("NFC", text), not any(q in text for q in _OPENERS),
-                   "  " not in text)
+        return cls(unicodedata.is_normalized("NFC", text), not any(q in text for q in _OPENERS), "  " not in text)
 
 
 def _column_values(rows: list[list[str]], columns: dict[str, int], width: int) -> Columns:
@@ -504,8 +526,9 @@ def _clean_column(cells: list[str], facts: _TextFacts) -> tuple[list[str | None]
         # clean() would change nothing but "" -> None
         return none_for_empty(cells), facts.no_double_space and all(map(str.isprintable, cells))
     text = join(cells)
-    if is_clean(cells, joined=text) and not (any(q in text for q in _OPENERS)
-                                             and _OPENERS.intersection({cell[:1] for cell in cells})):
+    if is_clean(cells, joined=text) and not (
+        any(q in text for q in _OPENERS) and _OPENERS.intersection({cell[:1] for cell in cells})
+    ):
         # clean() would change nothing but "" -> None
         return none_for_empty(cells), single_spaced_only(cells, text)
     return [clean(cell) for cell in cells], False
@@ -522,8 +545,10 @@ def _shape_notes(cells: list[str], width: int) -> list[str]:
         return [f"csv: the row has {len(cells)} cells, the header {width}; the missing ones are empty"]
     extra = [cell for cell in cells[width:] if cell.strip()]
     if extra:
-        return [f"csv: the row has {len(cells)} cells, the header {width}; "
-                f"ignored the extra {', '.join(repr(cell) for cell in extra)}"]
+        return [
+            f"csv: the row has {len(cells)} cells, the header {width}; "
+            f"ignored the extra {', '.join(repr(cell) for cell in extra)}"
+        ]
     return []
 
 

@@ -48,8 +48,13 @@ def read_sources(path: Path) -> dict[str, SourceInfo]:
         records = json.load(fh)
     return {
         r["name"]: SourceInfo(
-            name=r["name"], title=r["title"], licence=r["licence"], attribution=r["attribution"],
-            url=r.get("url"), illustrative=bool(r.get("illustrative")), description=r.get("description"),
+            name=r["name"],
+            title=r["title"],
+            licence=r["licence"],
+            attribution=r["attribution"],
+            url=r.get("url"),
+            illustrative=bool(r.get("illustrative")),
+            description=r.get("description"),
         )
         for r in records
     }
@@ -77,8 +82,17 @@ def read_centres(path: Path) -> list[CentreRow]:
         p = f["properties"]
         lon, lat = f["geometry"]["coordinates"][:2]
         try:
-            rows.append(CentreRow.make(slug=p["slug"], name=p["name"], address=p["address"], lat=lat,
-                                       lon=lon, closed_on=p["closed_on"], municipality=p.get("municipality")))
+            rows.append(
+                CentreRow.make(
+                    slug=p["slug"],
+                    name=p["name"],
+                    address=p["address"],
+                    lat=lat,
+                    lon=lon,
+                    closed_on=p["closed_on"],
+                    municipality=p.get("municipality"),
+                )
+            )
         except RowRejected as exc:
             raise RowRejected(f"{path}: feature {number}: {exc}") from None
     return rows
@@ -97,10 +111,18 @@ def load_demo(session: Session, data_dir: Path = DEMO_DIR) -> DemoSummary:
     for name, records in sorted(records_by_source(places).items()):
         if name not in sources:
             raise RowRejected(f"{places}: source {name!r} is not in sources.json")
-        summary.places.append(run_import(
-            session, records, sources[name], file=str(places.relative_to(PROJECT_ROOT)),
-            file_format="geojson", sha256=sha256, rules=rules, replace_source=True,
-        ))
+        summary.places.append(
+            run_import(
+                session,
+                records,
+                sources[name],
+                file=str(places.relative_to(PROJECT_ROOT)),
+                file_format="geojson",
+                sha256=sha256,
+                rules=rules,
+                replace_source=True,
+            )
+        )
     summary.centres_inserted, summary.centres_updated, summary.centres_unchanged = load_centres(
         session, read_centres(data_dir / "closed_centres.geojson"), sources[CENTRES_SOURCE]
     )

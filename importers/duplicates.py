@@ -71,17 +71,24 @@ def find_duplicates(session: Session, rows: list[PlaceRow], source_name: str) ->
     lats, lons = list(map(attrgetter("lat"), rows)), list(map(attrgetter("lon"), rows))
     lat_col, lon_col = func.ST_Y(PLACES.c.geom), func.ST_X(PLACES.c.geom)
     existing = session.execute(
-        select(PLACES.c.id, PLACES.c.kind, PLACES.c.name, SOURCES.c.name.label("source"),
-               lat_col.label("lat"), lon_col.label("lon"))
+        select(
+            PLACES.c.id,
+            PLACES.c.kind,
+            PLACES.c.name,
+            SOURCES.c.name.label("source"),
+            lat_col.label("lat"),
+            lon_col.label("lon"),
+        )
         .join(SOURCES, SOURCES.c.id == PLACES.c.source_id)
         # An IN list, not a join condition, so that the (source_id, source_ref) index skips
         # the importing source's own places (just written, in a large import).
         .where(PLACES.c.source_id.in_(select(SOURCES.c.id).where(SOURCES.c.name != source_name)))
         .where(PLACES.c.kind.in_({r.kind for r in rows}))
-        .where(lat_col.between(min(lats) - pad, max(lats) + pad),
-               lon_col.between(min(lons) - 2 * pad, max(lons) + 2 * pad))
+        .where(
+            lat_col.between(min(lats) - pad, max(lats) + pad), lon_col.between(min(lons) - 2 * pad, max(lons) + 2 * pad)
+        )
     ).all()
-    if not existing:   # the first source in this area: nothing to compare with
+    if not existing:  # the first source in this area: nothing to compare with
         return []
     grid: dict[tuple[int, int], list] = {}
     for e in existing:
@@ -90,7 +97,7 @@ def find_duplicates(session: Session, rows: list[PlaceRow], source_name: str) ->
     found = []
     for r in rows:
         ci, cj = _cell(r.lat, r.lon)
-        if (ci, cj) not in near:   # no other place in this cell or the 8 around it
+        if (ci, cj) not in near:  # no other place in this cell or the 8 around it
             continue
         best = None
         for di in (-1, 0, 1):

@@ -13,16 +13,35 @@ from sqlalchemy.orm import Session
 
 from locator.models import Offer, Place, Source
 
-CSV_COLUMNS = ("source_ref", "kind", "name", "brand", "address", "municipality", "lat", "lon",
-               "opening_hours", "offers")
+CSV_COLUMNS = (
+    "source_ref",
+    "kind",
+    "name",
+    "brand",
+    "address",
+    "municipality",
+    "lat",
+    "lon",
+    "opening_hours",
+    "offers",
+)
 PLACES, OFFERS, SOURCES = Place.__table__, Offer.__table__, Source.__table__
 
 
 def _places(session: Session, source: str | None, kinds: tuple[str, ...]) -> Iterator[dict]:
     stmt = (
-        select(PLACES.c.id, PLACES.c.source_ref, PLACES.c.kind, PLACES.c.name, PLACES.c.brand,
-               PLACES.c.address, PLACES.c.municipality, PLACES.c.opening_hours,
-               func.ST_Y(PLACES.c.geom).label("lat"), func.ST_X(PLACES.c.geom).label("lon"))
+        select(
+            PLACES.c.id,
+            PLACES.c.source_ref,
+            PLACES.c.kind,
+            PLACES.c.name,
+            PLACES.c.brand,
+            PLACES.c.address,
+            PLACES.c.municipality,
+            PLACES.c.opening_hours,
+            func.ST_Y(PLACES.c.geom).label("lat"),
+            func.ST_X(PLACES.c.geom).label("lon"),
+        )
         .join(SOURCES, SOURCES.c.id == PLACES.c.source_id)
         .order_by(SOURCES.c.name, PLACES.c.source_ref)
     )
@@ -31,9 +50,11 @@ def _places(session: Session, source: str | None, kinds: tuple[str, ...]) -> Ite
     if kinds:
         stmt = stmt.where(PLACES.c.kind.in_(kinds))
     offers: dict[int, list] = {}
-    for o in session.execute(select(OFFERS.c.place_id, OFFERS.c.service, OFFERS.c.fee_eur,
-                                    OFFERS.c.condition).order_by(OFFERS.c.place_id, OFFERS.c.service,
-                                                                  OFFERS.c.fee_eur)):
+    for o in session.execute(
+        select(OFFERS.c.place_id, OFFERS.c.service, OFFERS.c.fee_eur, OFFERS.c.condition).order_by(
+            OFFERS.c.place_id, OFFERS.c.service, OFFERS.c.fee_eur
+        )
+    ):
         offers.setdefault(o.place_id, []).append(
             {"service": o.service, "fee_eur": f"{Decimal(str(o.fee_eur)):.2f}", "condition": o.condition}
         )

@@ -72,8 +72,18 @@ _SQLITE_CHUNK = 10_000
 # The per-row SpatiaLite triggers on INSERT into places (see the module docstring).
 _INSERT_TRIGGERS = ("ggi_places_geom", "tmi_places_geom", "gii_places_geom")
 
-_PLACE_COLUMNS = ("id", "kind", "name", "brand", "address", "municipality", "opening_hours",
-                  "source_id", "source_ref", "updated_at")
+_PLACE_COLUMNS = (
+    "id",
+    "kind",
+    "name",
+    "brand",
+    "address",
+    "municipality",
+    "opening_hours",
+    "source_id",
+    "source_ref",
+    "updated_at",
+)
 _OFFER_COLUMNS = ("place_id", "service", "fee_eur", "condition", "note")
 _EWKB_POINT_4326 = bytes.fromhex("0101000020E6100000")  # little endian, Point with SRID, 4326
 _pack_xy = struct.Struct("<dd").pack
@@ -99,8 +109,14 @@ class _Stages:
             self.last = now
 
 
-def insert_new(session: Session, rows: Sequence[PlaceRow], source_id: int, now: dt.datetime,
-               *, stages: dict[str, float] | None = None) -> list[int]:
+def insert_new(
+    session: Session,
+    rows: Sequence[PlaceRow],
+    source_id: int,
+    now: dt.datetime,
+    *,
+    stages: dict[str, float] | None = None,
+) -> list[int]:
     """Insert ``rows`` as new places of ``source_id`` with their offers; their ids, in order.
 
     ``stages``, if given, receives the seconds spent per stage (ids, places, spatial_index,
@@ -132,8 +148,11 @@ def analyze(session: Session) -> None:
     SQLite analyses indexes, not columns: the plain ANALYZE of both tables (0.03 s).
     """
     if session.connection().dialect.name == "postgresql":
-        session.execute(text("ANALYZE " + ", ".join(
-            f"{table} ({', '.join(columns)})" for table, columns in ANALYZE_COLUMNS.items())))
+        session.execute(
+            text(
+                "ANALYZE " + ", ".join(f"{table} ({', '.join(columns)})" for table, columns in ANALYZE_COLUMNS.items())
+            )
+        )
     else:
         for table in ANALYZE_COLUMNS:
             session.execute(text(f"ANALYZE {table}"))
@@ -187,8 +206,21 @@ def give_back_ids(cur, next_free: int) -> None:
 
 def write_places(write, ids, rows: Sequence[PlaceRow], source_id: int, now: dt.datetime) -> None:
     for pid, r in zip(ids, rows):
-        write((pid, r.kind, r.name, r.brand, r.address, r.municipality, r.opening_hours,
-               source_id, r.source_ref, now, ewkb_hex(r.lon, r.lat)))
+        write(
+            (
+                pid,
+                r.kind,
+                r.name,
+                r.brand,
+                r.address,
+                r.municipality,
+                r.opening_hours,
+                source_id,
+                r.source_ref,
+                now,
+                ewkb_hex(r.lon, r.lat),
+            )
+        )
 
 
 def write_offers(write, ids, rows: Sequence[PlaceRow]) -> None:
@@ -217,8 +249,9 @@ def _sql_literal(value) -> str:
     raise TypeError(f"no SQL literal for {value!r}")
 
 
-def _spatialite(connection, dbapi, rows: Sequence[PlaceRow], source_id: int, now: dt.datetime,
-                stage: _Stages) -> list[int]:
+def _spatialite(
+    connection, dbapi, rows: Sequence[PlaceRow], source_id: int, now: dt.datetime, stage: _Stages
+) -> list[int]:
     dialect = connection.dialect
     # The values SQLAlchemy itself would bind, so rows written here equal rows written by Core.
     when = _bind_processor(PLACES.c.updated_at.type, dialect)(now)
@@ -262,9 +295,11 @@ def _spatialite(connection, dbapi, rows: Sequence[PlaceRow], source_id: int, now
 
 # The R*Tree rows of the places with ids in a range.  SQLite's R*Tree rounds float32 bounds
 # outwards itself, so every box contains its point.
-RTREE_FILL = ('INSERT INTO "idx_places_geom" (pkid, xmin, xmax, ymin, ymax) '
-              "SELECT id, MbrMinX(geom), MbrMaxX(geom), MbrMinY(geom), MbrMaxY(geom) "
-              "FROM places WHERE id BETWEEN ? AND ?")
+RTREE_FILL = (
+    'INSERT INTO "idx_places_geom" (pkid, xmin, xmax, ymin, ymax) '
+    "SELECT id, MbrMinX(geom), MbrMaxX(geom), MbrMinY(geom), MbrMaxY(geom) "
+    "FROM places WHERE id BETWEEN ? AND ?"
+)
 
 
 def set_aside_triggers(cur) -> tuple[list[tuple[str, str]] | None, int | None]:
@@ -306,8 +341,10 @@ def restore_cache_size(cur, size: int | None) -> None:
 
 
 _OFFERS_INSERT = f"INSERT INTO offers ({', '.join(_OFFER_COLUMNS)}) "
-OFFERS_FROM_JSON = (_OFFERS_INSERT + "SELECT value ->> 0, value ->> 1, (value ->> 2) / 100.0, value ->> 3, "
-                    "value ->> 4 FROM json_each(?) ORDER BY key")
+OFFERS_FROM_JSON = (
+    _OFFERS_INSERT + "SELECT value ->> 0, value ->> 1, (value ->> 2) / 100.0, value ->> 3, "
+    "value ->> 4 FROM json_each(?) ORDER BY key"
+)
 OFFERS_VALUES = _OFFERS_INSERT + f"VALUES ({', '.join('?' * len(_OFFER_COLUMNS))})"
 
 
@@ -316,7 +353,7 @@ def _spatialite_offers(cur, ids: list[int], rows: Sequence[PlaceRow], fee_proces
     if text is None:
         offers = offer_values(ids, rows, fee_processor)
         for start in range(0, len(offers), _SQLITE_CHUNK):
-            cur.executemany(OFFERS_VALUES, offers[start:start + _SQLITE_CHUNK])
+            cur.executemany(OFFERS_VALUES, offers[start : start + _SQLITE_CHUNK])
     elif text:
         cur.execute(OFFERS_FROM_JSON, (text,))
 
@@ -346,8 +383,9 @@ def offers_json(ids: list[int], rows: Sequence[PlaceRow], fee_processor) -> str 
 
 
 def offer_values(ids: list[int], rows: Sequence[PlaceRow], fee_processor) -> list[tuple]:
-    return [(pid, o.service, fee_processor(o.fee_eur), o.condition, o.note)
-            for pid, r in zip(ids, rows) for o in r.offers]
+    return [
+        (pid, o.service, fee_processor(o.fee_eur), o.condition, o.note) for pid, r in zip(ids, rows) for o in r.offers
+    ]
 
 
 def _whole_cents(fee: Decimal, fee_processor) -> int | None:

@@ -43,11 +43,18 @@ def read_fee_table(path: Path) -> list[FeeRule]:
             try:
                 if row["kind"] not in KINDS:
                     raise RowRejected(f"unknown kind {row['kind']!r}; expected one of: {', '.join(KINDS)}")
-                rule = FeeRule(row["kind"], nfc(row["brand"]), row["service"], row["fee_eur"],
-                               nfc(row["condition"]), nfc(row["note"]))
+                rule = FeeRule(
+                    row["kind"],
+                    nfc(row["brand"]),
+                    row["service"],
+                    row["fee_eur"],
+                    nfc(row["condition"]),
+                    nfc(row["note"]),
+                )
                 # validate once with a stand-in brand, so errors name this line
-                OfferRow.make(rule.service, rule.fee_eur,
-                              (rule.condition or "").replace("{brand}", "x") or None, rule.note)
+                OfferRow.make(
+                    rule.service, rule.fee_eur, (rule.condition or "").replace("{brand}", "x") or None, rule.note
+                )
             except RowRejected as exc:
                 raise RowRejected(f"{path}:{line}: {exc}") from None
             rules.append(rule)

@@ -57,7 +57,13 @@ AREA_NOTE = "area: stored as a point inside it"
 
 _AREAS = ("Polygon", "MultiPolygon")
 _GEOMETRY_TYPES = (
-    "Point", "MultiPoint", "LineString", "MultiLineString", "Polygon", "MultiPolygon", "GeometryCollection",
+    "Point",
+    "MultiPoint",
+    "LineString",
+    "MultiLineString",
+    "Polygon",
+    "MultiPolygon",
+    "GeometryCollection",
 )
 _SOURCE_REF_ALIASES = ("id", "@id")
 
@@ -107,7 +113,8 @@ def read_geojson(
     _check_mapping(path, features, mapping)
     file = str(path)
     return Table(
-        file, n=len(features),
+        file,
+        n=len(features),
         record=lambda i: _record(file, i + 1, features[i], mapping),
         where=lambda i: f"{file}: feature {i + 1}",
         columns=lambda a, b: _column_values(features[a:b], mapping),
@@ -132,10 +139,10 @@ def _load_features(path: str | Path, on_bytes: ProgressCallback | None) -> list[
     elif kind == "FeatureCollection":
         features = data.get("features")
         if not isinstance(features, list):
-            raise FileProblem(f"{path}: the FeatureCollection has no \"features\" list")
+            raise FileProblem(f'{path}: the FeatureCollection has no "features" list')
     elif kind is None:
         hint = " (this looks like Overpass JSON: use the OSM reader)" if "elements" in data else ""
-        raise FileProblem(f"{path}: not a GeoJSON FeatureCollection (found an object without \"type\"){hint}")
+        raise FileProblem(f'{path}: not a GeoJSON FeatureCollection (found an object without "type"){hint}')
     else:
         raise FileProblem(f"{path}: not a GeoJSON FeatureCollection (found type {kind!r})")
     _check_crs(path, data.get("crs"))
@@ -240,7 +247,7 @@ def _fallback_ref(feature: dict, props: dict) -> Any:
     return clean_text(feature.get("id"))
 
 
-_COORDINATE_TYPES = (int, float)   # exact types: a bool is not a coordinate
+_COORDINATE_TYPES = (int, float)  # exact types: a bool is not a coordinate
 
 
 def _column_values(features: list[Any], mapping: dict[str, str]) -> Columns:
@@ -250,8 +257,11 @@ def _column_values(features: list[Any], mapping: dict[str, str]) -> Columns:
     for feature in features:
         if type(feature) is dict and type(feature.get("properties")) is dict:
             keys.update(feature["properties"])
-    wanted = [(name, mapping.get(name, name)) for name in FIELDS
-              if name not in ("lat", "lon") and mapping.get(name, name) in keys]
+    wanted = [
+        (name, mapping.get(name, name))
+        for name in FIELDS
+        if name not in ("lat", "lon") and mapping.get(name, name) in keys
+    ]
     raw: dict[str, list[Any]] = {name: [] for name, _ in wanted}
     lats: list[float | None] = []
     lons: list[float | None] = []
@@ -262,8 +272,13 @@ def _column_values(features: list[Any], mapping: dict[str, str]) -> Columns:
             props, geometry = feature.get("properties"), feature.get("geometry")
             if type(geometry) is dict and geometry.get("type") == "Point":
                 coords = geometry.get("coordinates")
-        if (type(props) is dict and type(coords) is list and len(coords) >= 2
-                and type(coords[0]) in _COORDINATE_TYPES and type(coords[1]) in _COORDINATE_TYPES):
+        if (
+            type(props) is dict
+            and type(coords) is list
+            and len(coords) >= 2
+            and type(coords[0]) in _COORDINATE_TYPES
+            and type(coords[1]) in _COORDINATE_TYPES
+        ):
             suspect.append(False)
             lons.append(float(coords[0]))
             lats.append(float(coords[1]))

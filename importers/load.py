@@ -69,8 +69,17 @@ def upsert_source(session: Session, info: SourceInfo, when: dt.datetime | None =
 
 def _state(row: PlaceRow) -> tuple:
     offers = tuple(sorted((o.service, o.fee_eur, o.condition or "", o.note or "") for o in row.offers))
-    return (row.kind, row.name, row.brand, row.address, row.municipality, row.opening_hours,
-            round(row.lon, 9), round(row.lat, 9), offers)
+    return (
+        row.kind,
+        row.name,
+        row.brand,
+        row.address,
+        row.municipality,
+        row.opening_hours,
+        round(row.lon, 9),
+        round(row.lat, 9),
+        offers,
+    )
 
 
 def _existing(session: Session, source_id: int) -> dict[str, tuple[int, tuple]]:
@@ -84,22 +93,44 @@ def _existing(session: Session, source_id: int) -> dict[str, tuple[int, tuple]]:
         offers.setdefault(r.place_id, []).append((r.service, r.fee_eur, r.condition or "", r.note or ""))
     out = {}
     q = select(
-        PLACES.c.id, PLACES.c.source_ref, PLACES.c.kind, PLACES.c.name, PLACES.c.brand,
-        PLACES.c.address, PLACES.c.municipality, PLACES.c.opening_hours,
-        func.ST_X(PLACES.c.geom).label("lon"), func.ST_Y(PLACES.c.geom).label("lat"),
+        PLACES.c.id,
+        PLACES.c.source_ref,
+        PLACES.c.kind,
+        PLACES.c.name,
+        PLACES.c.brand,
+        PLACES.c.address,
+        PLACES.c.municipality,
+        PLACES.c.opening_hours,
+        func.ST_X(PLACES.c.geom).label("lon"),
+        func.ST_Y(PLACES.c.geom).label("lat"),
     ).where(PLACES.c.source_id == source_id)
     for r in session.execute(q):
-        state = (r.kind, r.name, r.brand, r.address, r.municipality, r.opening_hours,
-                 round(r.lon, 9), round(r.lat, 9), tuple(sorted(offers.get(r.id, []))))
+        state = (
+            r.kind,
+            r.name,
+            r.brand,
+            r.address,
+            r.municipality,
+            r.opening_hours,
+            round(r.lon, 9),
+            round(r.lat, 9),
+            tuple(sorted(offers.get(r.id, []))),
+        )
         out[r.source_ref] = (r.id, state)
     return out
 
 
 def _place_values(row: PlaceRow, source_id: int, now: dt.datetime) -> dict:
     return {
-        "kind": row.kind, "name": row.name, "brand": row.brand, "address": row.address,
-        "municipality": row.municipality, "opening_hours": row.opening_hours,
-        "source_id": source_id, "source_ref": row.source_ref, "updated_at": now,
+        "kind": row.kind,
+        "name": row.name,
+        "brand": row.brand,
+        "address": row.address,
+        "municipality": row.municipality,
+        "opening_hours": row.opening_hours,
+        "source_id": source_id,
+        "source_ref": row.source_ref,
+        "updated_at": now,
         "wkt": f"POINT({row.lon!r} {row.lat!r})",
     }
 
@@ -108,8 +139,7 @@ _UPDATE_PLACE = (
     update(PLACES)
     .where(PLACES.c.id == bindparam("place_id"))
     .values(
-        {c: bindparam(c) for c in ("kind", "name", "brand", "address", "municipality", "opening_hours",
-                                   "updated_at")}
+        {c: bindparam(c) for c in ("kind", "name", "brand", "address", "municipality", "opening_hours", "updated_at")}
         | {"geom": func.ST_GeomFromText(bindparam("wkt"), 4326)}
     )
 )
@@ -152,8 +182,15 @@ class Loader:
     writer thread may be using its connection.
     """
 
-    def __init__(self, session: Session, source: SourceInfo, *, replace_source: bool = False,
-                 stream: bool = False, expected: int = 0):
+    def __init__(
+        self,
+        session: Session,
+        source: SourceInfo,
+        *,
+        replace_source: bool = False,
+        stream: bool = False,
+        expected: int = 0,
+    ):
         self.session = session
         self.source = source
         self.replace_source = replace_source
@@ -171,7 +208,7 @@ class Loader:
 
             try:
                 self.writer = SpatiaLiteWriter(session, self.source_id, self.now)
-            except NotImplementedError:   # not the SpatiaLite trigger layout it knows: write at the end
+            except NotImplementedError:  # not the SpatiaLite trigger layout it knows: write at the end
                 self.writer = None
         elif stream and dialect == "postgresql" and expected:
             from .postgis_writer import PostGISWriter
@@ -181,7 +218,7 @@ class Loader:
     def add(self, rows: list[PlaceRow]) -> None:
         refs = list(map(_source_ref, rows))
         if not self.existing and len(set(refs)) == len(refs) and self.seen.isdisjoint(refs):
-            self.seen.update(refs)   # the usual first import: every row new, checked in C
+            self.seen.update(refs)  # the usual first import: every row new, checked in C
             inserts = rows
         else:
             inserts = []
@@ -217,9 +254,9 @@ class Loader:
             )
             session.execute(delete(OFFERS).where(OFFERS.c.place_id.in_([pid for pid, _ in chunk])))
         offers = [
-            {"place_id": pid, "service": o.service, "fee_eur": o.fee_eur,
-             "condition": o.condition, "note": o.note}
-            for pid, r in updates for o in r.offers
+            {"place_id": pid, "service": o.service, "fee_eur": o.fee_eur, "condition": o.condition, "note": o.note}
+            for pid, r in updates
+            for o in r.offers
         ]
         for chunk in _chunks(offers):
             session.execute(insert(OFFERS), chunk)

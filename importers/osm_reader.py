@@ -111,7 +111,6 @@ BOUNDS_NOTE = "area: stored as the centre of its bounding box"
 LINE_NOTE = "way: stored as the centroid of its nodes"
 
 
-
 def read_osm(path: str | Path, *, on_bytes: ProgressCallback | None = None) -> Iterator[Record]:
     """Yield a :class:`Record` per relevant element of the OSM file at ``path``."""
     return iter(OsmReader(path, on_bytes=on_bytes))
@@ -192,15 +191,19 @@ class OsmReader:
             hint = ""
             if isinstance(data, dict) and data.get("type") in ("FeatureCollection", "Feature"):
                 hint = " (this is GeoJSON: use the GeoJSON reader)"
-            raise FileProblem(f"{self.path}: not Overpass JSON: expected an object with an \"elements\" list{hint}")
+            raise FileProblem(f'{self.path}: not Overpass JSON: expected an object with an "elements" list{hint}')
         _check_remark(self.path, data.get("remark"))
         return data["elements"]
 
     def _from_json(self, elements: list[Any]) -> Iterator[Record]:
         nodes: dict[Any, tuple[float, float]] = {}
         for el in elements:
-            if (isinstance(el, dict) and el.get("type") == "node" and _num(el.get("lat")) is not None
-                    and _num(el.get("lon")) is not None):
+            if (
+                isinstance(el, dict)
+                and el.get("type") == "node"
+                and _num(el.get("lat")) is not None
+                and _num(el.get("lon")) is not None
+            ):
                 nodes[el.get("id")] = (float(el["lat"]), float(el["lon"]))
         for ordinal, el in enumerate(elements, start=1):
             self.elements += 1
@@ -246,27 +249,27 @@ class OsmReader:
             except ET.ParseError as exc:
                 line, column = exc.position
                 reason = str(exc).split(":")[0]
-                raise FileProblem(
-                    f"{self.path}: not valid XML: {reason} at line {line}, column {column + 1}"
-                ) from None
+                raise FileProblem(f"{self.path}: not valid XML: {reason} at line {line}, column {column + 1}") from None
 
     # -- OSM PBF -------------------------------------------------------------------------------
 
     def _from_pbf(self) -> Iterator[Record]:
         import osmium  # pyosmium; only PBF needs it
 
-        if self.on_bytes is not None:   # pyosmium reads the file itself: report it read up front
+        if self.on_bytes is not None:  # pyosmium reads the file itself: report it read up front
             self.on_bytes(Path(self.path).stat().st_size)
-        objects = (osmium.FileProcessor(osmium.io.File(str(self.path), "pbf"))   # whatever its name
-                   .with_locations()
-                   .with_filter(osmium.filter.KeyFilter(*{key for key, _ in KIND_BY_TAG})))
+        objects = (
+            osmium.FileProcessor(osmium.io.File(str(self.path), "pbf"))  # whatever its name
+            .with_locations()
+            .with_filter(osmium.filter.KeyFilter(*{key for key, _ in KIND_BY_TAG}))
+        )
         try:
             for ordinal, obj in enumerate(objects, start=1):
                 self.elements += 1
                 record = self._pbf_element(ordinal, obj)
                 if record is not None:
                     yield record
-        except RuntimeError as exc:   # libosmium's message for a damaged file
+        except RuntimeError as exc:  # libosmium's message for a damaged file
             raise FileProblem(f"{self.path}: cannot read the PBF file: {exc}") from None
 
     def _pbf_element(self, ordinal: int, obj) -> Record | None:
@@ -292,6 +295,7 @@ class OsmReader:
 
             def place():
                 return None, [], _no_coordinates(etype, obj.id)
+
         return self._record(ordinal, etype, obj.id, tags, place)
 
     def _xml_element(self, ordinal: int, elem: ET.Element, store: _NodeStore) -> Record | None:
@@ -464,9 +468,13 @@ def _way_point(eid: Any, refs: list[tuple[float, float] | None]):
     """((lat, lon), notes, None) from a way's node coordinates (None: missing from the file)."""
     coords = [c for c in refs if c is not None]
     if not coords:
-        return None, [], (
-            f"way {eid} has no coordinates: none of its {len(refs)} nodes is in the file; "
-            "run the Overpass query with 'out center'"
+        return (
+            None,
+            [],
+            (
+                f"way {eid} has no coordinates: none of its {len(refs)} nodes is in the file; "
+                "run the Overpass query with 'out center'"
+            ),
         )
     notes = []
     if len(coords) < len(refs):
@@ -572,7 +580,7 @@ def _check_remark(path: str | Path, remark: Any) -> None:
 
 
 def _detect_format(path: str | Path) -> str:
-    """"json", "xml" or "pbf", from the first bytes; FileProblem otherwise."""
+    """ "json", "xml" or "pbf", from the first bytes; FileProblem otherwise."""
     try:
         with open(path, "rb") as fh:
             head = fh.read(1 << 16)

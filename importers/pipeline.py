@@ -129,7 +129,8 @@ class _Accepted:
                 if ref in seen:
                     first_where, first = seen[ref]
                     report.rejected.append(
-                        (where(i), f"duplicate id {ref!r} in the file (first at {first_where(first)})"))
+                        (where(i), f"duplicate id {ref!r} in the file (first at {first_where(first)})")
+                    )
                     continue
                 seen[ref] = (where, i)
                 rows.append(outcome)
@@ -183,8 +184,9 @@ def run_import(
     report = ImportReport(file=file, source=source.name, file_format=file_format, sha256=sha256)
     streamed = isinstance(records, Table) and not merge_duplicates
     if streamed:
-        loader, rows = _validate_and_stream(session, records, source, rules, report, on_rows,
-                                            skip_invalid=skip_invalid, replace_source=replace_source)
+        loader, rows = _validate_and_stream(
+            session, records, source, rules, report, on_rows, skip_invalid=skip_invalid, replace_source=replace_source
+        )
     else:
         rows = validate_all(records, rules, report)
         if on_rows is not None:
@@ -202,24 +204,40 @@ def run_import(
         summary = loader.finish()
     finally:
         loader.close()
-    if streamed:   # after the writes: the writer may hold the connection until finish()
+    if streamed:  # after the writes: the writer may hold the connection until finish()
         report.duplicates = find_duplicates(session, rows, source.name)
     report.inserted, report.updated = summary.inserted, summary.updated
     report.unchanged, report.removed = summary.unchanged, summary.removed
     session.execute(
         insert(ImportRun.__table__).values(
-            source_id=summary.source_id, file_name=file[-500:], file_sha256=sha256, file_format=file_format,
-            rows_read=report.read, inserted=report.inserted, updated=report.updated,
-            unchanged=report.unchanged, rejected=len(report.rejected), clipped=report.clipped,
-            merged=report.merged, removed=report.removed,
+            source_id=summary.source_id,
+            file_name=file[-500:],
+            file_sha256=sha256,
+            file_format=file_format,
+            rows_read=report.read,
+            inserted=report.inserted,
+            updated=report.updated,
+            unchanged=report.unchanged,
+            rejected=len(report.rejected),
+            clipped=report.clipped,
+            merged=report.merged,
+            removed=report.removed,
         )
     )
     return report
 
 
-def _validate_and_stream(session: Session, table: Table, source: SourceInfo, rules: Rules,
-                         report: ImportReport, on_rows: Callable[[int], None] | None, *,
-                         skip_invalid: bool, replace_source: bool) -> tuple[Loader, list[PlaceRow]]:
+def _validate_and_stream(
+    session: Session,
+    table: Table,
+    source: SourceInfo,
+    rules: Rules,
+    report: ImportReport,
+    on_rows: Callable[[int], None] | None,
+    *,
+    skip_invalid: bool,
+    replace_source: bool,
+) -> tuple[Loader, list[PlaceRow]]:
     """Validate ``table`` chunk by chunk, handing each chunk's rows to a streaming Loader;
     raises ImportRejected (see run_import).  The loader (to finish) and every row kept."""
     accepted = _Accepted(report)
@@ -231,14 +249,15 @@ def _validate_and_stream(session: Session, table: Table, source: SourceInfo, rul
             if on_rows is not None:
                 on_rows(chunk.n)
             if report.rejected and not skip_invalid:
-                if loader is not None:   # nothing more is written; the caller rolls back
+                if loader is not None:  # nothing more is written; the caller rolls back
                     loader.close()
                     loader = None
                 continue
             kept.extend(rows)
             if loader is None:
-                loader = Loader(session, source, replace_source=replace_source, stream=True,
-                                expected=table.most - chunk.start)
+                loader = Loader(
+                    session, source, replace_source=replace_source, stream=True, expected=table.most - chunk.start
+                )
             loader.add(rows)
     except BaseException:
         if loader is not None:

@@ -51,7 +51,7 @@ class PostGISWriter:
     def finish(self) -> list[int]:
         """End the COPY of places, COPY their offers, give back the unused ids; the ids written."""
         copying, self._copying = self._copying, None
-        copying.__exit__(None, None, None)   # waits for the server to take the last rows
+        copying.__exit__(None, None, None)  # waits for the server to take the last rows
         if any(r.offers for _, rows in self._written for r in rows):
             with self._cur.copy(OFFERS_COPY) as copy:
                 for ids, rows in self._written:

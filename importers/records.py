@@ -20,8 +20,16 @@ from locator.domain.vocabulary import SERVICES
 # for that service (text such as "0,50" or a number); condition_<service> an
 # optional condition for it ("salary_card=Swedbank").
 PLACE_FIELDS = (
-    "source_ref", "kind", "name", "brand", "operator", "address", "municipality",
-    "lat", "lon", "opening_hours",
+    "source_ref",
+    "kind",
+    "name",
+    "brand",
+    "operator",
+    "address",
+    "municipality",
+    "lat",
+    "lon",
+    "opening_hours",
 )
 FEE_FIELDS = tuple(f"fee_{s}" for s in SERVICES)
 CONDITION_FIELDS = tuple(f"condition_{s}" for s in SERVICES)
@@ -45,8 +53,8 @@ class Record:
 
     file: str
     fields: dict[str, Any]
-    line: int | None = None      # CSV: the physical line the row starts on (1-based)
-    feature: int | None = None   # GeoJSON feature / OSM element number (1-based)
+    line: int | None = None  # CSV: the physical line the row starts on (1-based)
+    feature: int | None = None  # GeoJSON feature / OSM element number (1-based)
     notes: list[str] = field(default_factory=list)  # what the reader did, e.g. "area: point inside"
 
     def where(self) -> str:

@@ -30,8 +30,9 @@ def storable(label: str, text: str | None) -> str | None:
         return text
     if bad.group() == "\x00":
         raise RowRejected(f"{label} contains a NUL character (0x00); is the file UTF-16? (give --encoding)")
-    raise RowRejected(f"{label} contains a lone surrogate (U+{ord(bad.group()):04X}), which is not text; "
-                      "fix the file's escapes")
+    raise RowRejected(
+        f"{label} contains a lone surrogate (U+{ord(bad.group()):04X}), which is not text; fix the file's escapes"
+    )
 
 
 def nfc(text: str | None) -> str | None:

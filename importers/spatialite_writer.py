@@ -103,7 +103,8 @@ class SpatiaLiteWriter:
         self._jobs: queue.Queue = queue.Queue(maxsize=2)
         self._error: BaseException | None = None
         self._thread: threading.Thread | None = threading.Thread(
-            target=self._work, name="locator-import-writer", daemon=True)
+            target=self._work, name="locator-import-writer", daemon=True
+        )
         self._thread.start()
 
     def add(self, rows: Sequence[PlaceRow]) -> list[int]:
@@ -168,8 +169,10 @@ class SpatiaLiteWriter:
         self._raise()
         cur = self._dbapi.cursor()
         try:
-            cur.executemany(_PLACES_VALUES, [
-                (pid, *_TEXT(r), r.lon, r.lat, self._source_id, self._when) for pid, r in zip(ids, rows)])
+            cur.executemany(
+                _PLACES_VALUES,
+                [(pid, *_TEXT(r), r.lon, r.lat, self._source_id, self._when) for pid, r in zip(ids, rows)],
+            )
             cur.execute(RTREE_FILL, (ids[0], ids[-1]))
             cur.executemany(OFFERS_VALUES, offer_values(ids, rows, self._fee))
         finally:

@@ -48,18 +48,27 @@ class Table:
     :attr:`n` then splits the whole file, :meth:`chunks` only as far as it goes.
     """
 
-    def __init__(self, file: str, *, record: Callable[[int], Record], where: Callable[[int], str],
-                 columns: Callable[[int, int], Columns], n: int | None = None,
-                 scan: Callable[[float], int] | None = None, most: int | None = None, start: int = 0):
+    def __init__(
+        self,
+        file: str,
+        *,
+        record: Callable[[int], Record],
+        where: Callable[[int], str],
+        columns: Callable[[int, int], Columns],
+        n: int | None = None,
+        scan: Callable[[float], int] | None = None,
+        most: int | None = None,
+        start: int = 0,
+    ):
         self.file = file
-        self.start = start            # the first row's index in the whole file (0 unless a chunk)
-        self.record = record          # i -> the Record the reader yields for row i
-        self.where = where            # i -> "FILE:LINE" or "FILE: feature N", as Record.where()
-        self._columns_of = columns    # (first, end) -> the Columns of those rows
+        self.start = start  # the first row's index in the whole file (0 unless a chunk)
+        self.record = record  # i -> the Record the reader yields for row i
+        self.where = where  # i -> "FILE:LINE" or "FILE: feature N", as Record.where()
+        self._columns_of = columns  # (first, end) -> the Columns of those rows
         self._columns: Columns | None = None
         self._n = n
         self._scan = scan if scan is not None else (lambda k: min(k, n))
-        self.most = n if n is not None else most   # no more rows than this
+        self.most = n if n is not None else most  # no more rows than this
 
     @property
     def n(self) -> int:
@@ -91,9 +100,14 @@ class Table:
             first, want = end, size
 
     def _slice(self, first: int, end: int) -> Table:
-        return Table(self.file, n=end - first,
-                     record=lambda i: self.record(first + i), where=lambda i: self.where(first + i),
-                     columns=lambda a, b: self._columns_of(first + a, first + b), start=self.start + first)
+        return Table(
+            self.file,
+            n=end - first,
+            record=lambda i: self.record(first + i),
+            where=lambda i: self.where(first + i),
+            columns=lambda a, b: self._columns_of(first + a, first + b),
+            start=self.start + first,
+        )
 
 
 def join(values) -> str:
@@ -112,6 +126,7 @@ def strings_of(column: list) -> list[str] | None:
 #
 # Each test costs a few C-level passes over the column, against a Python call per value;
 # only a column that fails it is cleaned value by value.
+
 
 def is_clean(values: list[str], *, single_spaced: bool = False, joined: str | None = None) -> bool:
     """True when every value is NFC and has no surrounding whitespace (``str.strip`` would not

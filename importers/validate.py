@@ -119,8 +119,7 @@ def offers(f: Mapping[str, Any], kind: str, brand: str | None, rules: Rules) -> 
             if _text(f, cond_col):
                 raise RowRejected(f"{cond_col} is given without {fee_col}")
             continue
-        own.append(OfferRow.make(service, fee_value, f.get(cond_col),
-                                 fee_label=fee_col, condition_label=cond_col))
+        own.append(OfferRow.make(service, fee_value, f.get(cond_col), fee_label=fee_col, condition_label=cond_col))
     own.extend(_offers_field(f.get("offers")))
     given = {o.service for o in own}
     from_table = [o for o in offers_for(kind, brand, rules.fee_rules) if o.service not in given]
@@ -150,8 +149,11 @@ def _offers_field(value: Any) -> list[OfferRow]:
     for service, fee, condition in items:
         if service not in SERVICES:
             raise RowRejected(f"unknown service {service!r} in offers; expected one of: {', '.join(SERVICES)}")
-        out.append(OfferRow.make(service, fee, condition, fee_label=f"offers {service}",
-                                 condition_label=f"offers {service} condition"))
+        out.append(
+            OfferRow.make(
+                service, fee, condition, fee_label=f"offers {service}", condition_label=f"offers {service} condition"
+            )
+        )
     return out
 
 

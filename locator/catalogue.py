@@ -38,12 +38,19 @@ def sources_by_id(session: Session) -> dict[int, SourceSummary]:
     """Every source, keyed by id (a handful of rows: read per request, never stale)."""
     t = Source.__table__
     rows = session.execute(
-        select(t.c.id, t.c.name, t.c.title, t.c.licence, t.c.attribution, t.c.url,
-               t.c.illustrative, t.c.imported_at).order_by(t.c.name)
+        select(
+            t.c.id, t.c.name, t.c.title, t.c.licence, t.c.attribution, t.c.url, t.c.illustrative, t.c.imported_at
+        ).order_by(t.c.name)
     )
     return {
         r.id: SourceSummary(
-            r.id, r.name, r.title, r.licence, r.attribution, r.url, bool(r.illustrative),
+            r.id,
+            r.name,
+            r.title,
+            r.licence,
+            r.attribution,
+            r.url,
+            bool(r.illustrative),
             r.imported_at.isoformat() if r.imported_at else None,
         )
         for r in rows
@@ -110,9 +117,19 @@ def place_details(session: Session, place_id: int) -> PlaceDetails:
 
     p, o = Place.__table__, Offer.__table__
     row = session.execute(
-        select(p.c.id, p.c.kind, p.c.name, p.c.brand, p.c.address, p.c.municipality,
-               func.ST_Y(p.c.geom).label("lat"), func.ST_X(p.c.geom).label("lon"),
-               p.c.opening_hours, p.c.updated_at, p.c.source_id).where(p.c.id == place_id)
+        select(
+            p.c.id,
+            p.c.kind,
+            p.c.name,
+            p.c.brand,
+            p.c.address,
+            p.c.municipality,
+            func.ST_Y(p.c.geom).label("lat"),
+            func.ST_X(p.c.geom).label("lon"),
+            p.c.opening_hours,
+            p.c.updated_at,
+            p.c.source_id,
+        ).where(p.c.id == place_id)
     ).first()
     if row is None:
         raise UnknownPlace(f"no place {place_id}", param="id")
@@ -120,9 +137,22 @@ def place_details(session: Session, place_id: int) -> PlaceDetails:
         OfferSummary(r.service, Decimal(str(r.fee_eur)).quantize(Decimal("0.01")), r.condition, r.note)
         for r in session.execute(
             select(o.c.service, o.c.fee_eur, o.c.condition, o.c.note)
-            .where(o.c.place_id == place_id).order_by(o.c.service, o.c.fee_eur)
+            .where(o.c.place_id == place_id)
+            .order_by(o.c.service, o.c.fee_eur)
         )
     ]
     source = sources_by_id(session)[row.source_id]
-    return PlaceDetails(row.id, row.kind, row.name, row.brand, row.address, row.municipality,
-                        row.lat, row.lon, row.opening_hours, row.updated_at.isoformat(), offers, source)
+    return PlaceDetails(
+        row.id,
+        row.kind,
+        row.name,
+        row.brand,
+        row.address,
+        row.municipality,
+        row.lat,
+        row.lon,
+        row.opening_hours,
+        row.updated_at.isoformat(),
+        offers,
+        source,
+    )

@@ -53,8 +53,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "SPATIALITE_LIBRARY_PATH",
         "mod_spatialite",
-        "Name or path of the SpatiaLite extension that SQLite loads "
-        "(Debian package libsqlite3-mod-spatialite).",
+        "Name or path of the SpatiaLite extension that SQLite loads (Debian package libsqlite3-mod-spatialite).",
     ),
     Setting(
         "SERVICE_AREA_BUFFER_M",

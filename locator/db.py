@@ -81,9 +81,7 @@ def _create_engine(url: str, spatialite_library: str) -> Engine:
         database = make_url(url).database
         if database and database != ":memory:":
             Path(database).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(
-            url, module=sqlite, connect_args={"check_same_thread": False, "timeout": 30}
-        )
+        engine = create_engine(url, module=sqlite, connect_args={"check_same_thread": False, "timeout": 30})
         event.listen(engine, "connect", _spatialite_on_connect(spatialite_library))
         return engine
     # No pool_pre_ping: it costs a round trip per checkout; connections are

@@ -82,8 +82,7 @@ def tokens(text: str) -> list[str]:
     return _TOKEN_RE.findall(fold(text))
 
 
-_LOOSE_PAIRS = (("sh", "s"), ("ch", "c"), ("zh", "z"), ("kj", "k"), ("gj", "g"), ("lj", "l"), ("nj", "n"),
-                ("w", "v"))
+_LOOSE_PAIRS = (("sh", "s"), ("ch", "c"), ("zh", "z"), ("kj", "k"), ("gj", "g"), ("lj", "l"), ("nj", "n"), ("w", "v"))
 _REPEAT_RE = re.compile(r"(.)\1+")
 
 
@@ -96,16 +95,47 @@ def loose(key: str) -> str:
     return _REPEAT_RE.sub(r"\1", key)
 
 
-GENERIC_WORDS = frozenset({
-    "novads", "nov", "pagasts", "pag", "pilseta", "pils", "latvija", "latvia", "lv", "lettland",
-    "valstspilseta", "republika",
-})
+GENERIC_WORDS = frozenset(
+    {
+        "novads",
+        "nov",
+        "pagasts",
+        "pag",
+        "pilseta",
+        "pils",
+        "latvija",
+        "latvia",
+        "lv",
+        "lettland",
+        "valstspilseta",
+        "republika",
+    }
+)
 """Words of a qualifier that say what kind of area it is, not which one: ignored in context."""
 
-STREET_TYPES = frozenset({
-    "iela", "gatve", "bulvaris", "bulv", "prospekts", "pr", "cels", "laukums", "soseja", "krastmala",
-    "aleja", "dambis", "linija", "skersiela", "skerslinija", "sķersiela", "seta", "parks", "skvers",
-})
+STREET_TYPES = frozenset(
+    {
+        "iela",
+        "gatve",
+        "bulvaris",
+        "bulv",
+        "prospekts",
+        "pr",
+        "cels",
+        "laukums",
+        "soseja",
+        "krastmala",
+        "aleja",
+        "dambis",
+        "linija",
+        "skersiela",
+        "skerslinija",
+        "sķersiela",
+        "seta",
+        "parks",
+        "skvers",
+    }
+)
 """Folded Latvian street-type words: a comma part holding one is a street."""
 
 _NUMBER_RE = re.compile(r"^\d{1,4}[a-z]?$")
@@ -140,8 +170,16 @@ class PostcodeRow:
 def read_settlements(data_dir: Path = DATA_DIR) -> list[SettlementRow]:
     with (Path(data_dir) / SETTLEMENTS_FILE).open(encoding="utf-8", newline="") as fh:
         return [
-            SettlementRow(r["name"], float(r["lat"]), float(r["lon"]), r["municipality"], r["parish"],
-                          int(r["population"] or 0), r["kind"], r["source"])
+            SettlementRow(
+                r["name"],
+                float(r["lat"]),
+                float(r["lon"]),
+                r["municipality"],
+                r["parish"],
+                int(r["population"] or 0),
+                r["kind"],
+                r["source"],
+            )
             for r in csv.DictReader(fh, delimiter="\t")
         ]
 
@@ -157,8 +195,15 @@ def read_postcodes(data_dir: Path = DATA_DIR) -> list[PostcodeRow]:
 # ---------------------------------------------------------------- the index
 
 
-KIND_WEIGHT = {"city": 10_000, "town": 1_000, "district": 300, "street": 200, "village": 100,
-               "locality": 50, "abandoned": 1}
+KIND_WEIGHT = {
+    "city": 10_000,
+    "town": 1_000,
+    "district": 300,
+    "street": 200,
+    "village": 100,
+    "locality": 50,
+    "abandoned": 1,
+}
 """Weight of a settlement without a population figure, by kind (a population replaces it)."""
 
 TIER_NAMES = ("exact", "loose", "prefix", "fuzzy")
@@ -267,14 +312,24 @@ def _base_data(data_dir: str) -> tuple[NameIndex, dict[str, PostcodeRow], list[E
     """Settlements and postcodes, loaded once per process (per data folder)."""
     settlements = []
     for r in read_settlements(Path(data_dir)):
-        settlements.append(Entry(
-            kind="settlement", name=r.name, label=settlement_label(r.name, r.parish, r.municipality),
-            lat=r.lat, lon=r.lon, municipality=r.municipality or None,
-            weight=r.population or KIND_WEIGHT.get(r.kind, 100),
-            where=_where_words(r.municipality, r.parish),
-            detail={"settlement_kind": r.kind, "population": r.population or None, "parish": r.parish or None,
-                    "source": r.source},
-        ))
+        settlements.append(
+            Entry(
+                kind="settlement",
+                name=r.name,
+                label=settlement_label(r.name, r.parish, r.municipality),
+                lat=r.lat,
+                lon=r.lon,
+                municipality=r.municipality or None,
+                weight=r.population or KIND_WEIGHT.get(r.kind, 100),
+                where=_where_words(r.municipality, r.parish),
+                detail={
+                    "settlement_kind": r.kind,
+                    "population": r.population or None,
+                    "parish": r.parish or None,
+                    "source": r.source,
+                },
+            )
+        )
     postcodes = {p.code.removeprefix("LV-"): p for p in read_postcodes(Path(data_dir))}
     return NameIndex(settlements), postcodes, settlements
 
@@ -303,7 +358,7 @@ def parse_address(address: str, municipality: str | None = None) -> ParsedAddres
         if street is None and any(f in STREET_TYPES for f in folded):
             last = max(i for i, f in enumerate(folded) if f in STREET_TYPES)
             street = " ".join(words[: last + 1])
-            rest = "".join(words[last + 1:]).casefold()
+            rest = "".join(words[last + 1 :]).casefold()
             m = re.match(r"^(\d{1,4}[a-z]?)", rest)
             number = m.group(1) if m else None
         elif street is None and len(words) >= 2 and _NUMBER_RE.match(folded[-1]) and not folded[0].isdigit():
@@ -347,8 +402,9 @@ def _street_entries(records: Iterable[Sequence[Any]]) -> list[Entry]:
             municipality = municipality_of(lon, lat)
         town = parsed.town or municipality or ""
         key = (" ".join(tokens(parsed.street)), fold(town))
-        s = streets.setdefault(key, {"name": parsed.street, "town": town, "municipality": municipality,
-                                     "points": [], "numbers": {}})
+        s = streets.setdefault(
+            key, {"name": parsed.street, "town": town, "municipality": municipality, "points": [], "numbers": {}}
+        )
         s["points"].append((lat, lon))
         if parsed.number:
             s["numbers"].setdefault(parsed.number, (lat, lon, f"{parsed.street} {parsed.number}"))
@@ -358,12 +414,20 @@ def _street_entries(records: Iterable[Sequence[Any]]) -> list[Entry]:
         lat = sum(p[0] for p in pts) / len(pts)
         lon = sum(p[1] for p in pts) / len(pts)
         town = s["town"]
-        entries.append(Entry(
-            kind="address", name=s["name"], label=", ".join(x for x in (s["name"], town) if x),
-            lat=lat, lon=lon, municipality=s["municipality"], weight=KIND_WEIGHT["street"],
-            where=_where_words(town, s["municipality"]),
-            detail={"street": s["name"], "town": town or None, "points": len(pts)}, numbers=s["numbers"],
-        ))
+        entries.append(
+            Entry(
+                kind="address",
+                name=s["name"],
+                label=", ".join(x for x in (s["name"], town) if x),
+                lat=lat,
+                lon=lon,
+                municipality=s["municipality"],
+                weight=KIND_WEIGHT["street"],
+                where=_where_words(town, s["municipality"]),
+                detail={"street": s["name"], "town": town or None, "points": len(pts)},
+                numbers=s["numbers"],
+            )
+        )
     return entries
 
 
@@ -481,7 +545,7 @@ class Gazetteer(Geocoder):
         m = _POSTCODE_IN_RE.search(fold(q))
         if m:
             code = m.group(1)
-            q = q[: m.start()] + " " + q[m.end():]  # folded and original have the same length here
+            q = q[: m.start()] + " " + q[m.end() :]  # folded and original have the same length here
         parts = [tokens(p) for p in q.split(",")]
         parts = [p for p in parts if p]
         hits = self._match_parts(parts)
@@ -522,8 +586,7 @@ class Gazetteer(Geocoder):
                             continue
                         # a street with the wrong town is worse than the town alone
                         penalty = 0 if ok else (3 if e.kind == "address" else 1)
-                        hit = _Hit(e, None, tier, penalty, len(name), number,
-                                   None if ok or not ctx else " ".join(ctx))
+                        hit = _Hit(e, None, tier, penalty, len(name), number, None if ok or not ctx else " ".join(ctx))
                         score = (hit.penalty, hit.tier, -hit.name_words)
                         if best_score is None or score < best_score:
                             best, best_score = [hit], score
@@ -539,19 +602,39 @@ class Gazetteer(Geocoder):
         if hit.postcode is not None:
             p = hit.postcode
             label = ", ".join(x for x in (p.code, p.place, p.municipality if p.municipality != p.place else "") if x)
-            raw = {"kind": "postcode", "match": match, "name": p.code, "label": label, "postcode": p.code,
-                   "place": p.place, "municipality": p.municipality or None, "weight": KIND_WEIGHT["town"],
-                   "lat": p.lat, "lon": p.lon}
+            raw = {
+                "kind": "postcode",
+                "match": match,
+                "name": p.code,
+                "label": label,
+                "postcode": p.code,
+                "place": p.place,
+                "municipality": p.municipality or None,
+                "weight": KIND_WEIGHT["town"],
+                "lat": p.lat,
+                "lon": p.lon,
+            }
             return Location(label, (p.lat, p.lon, 0), raw)
         e = hit.entry
         lat, lon, label = e.lat, e.lon, e.label
-        raw = {"kind": e.kind, "match": match, "name": e.name, "label": label, "municipality": e.municipality,
-               "weight": e.weight, **e.detail}
+        raw = {
+            "kind": e.kind,
+            "match": match,
+            "name": e.name,
+            "label": label,
+            "municipality": e.municipality,
+            "weight": e.weight,
+            **e.detail,
+        }
         if e.kind == "address":
             raw["house_number"] = None
             if hit.number:
                 found = e.numbers.get(hit.number) or next(
-                    (v for k, v in e.numbers.items() if re.match(r"\d+", k).group() == re.match(r"\d+", hit.number).group()),
+                    (
+                        v
+                        for k, v in e.numbers.items()
+                        if re.match(r"\d+", k).group() == re.match(r"\d+", hit.number).group()
+                    ),
                     None,
                 )
                 if found:
@@ -591,15 +674,14 @@ class SearchResult:
 
 NOT_FOUND_HINT = {
     "lv": "Nekas netika atrasts. Ierakstiet pilsētu vai ciemu (Rīga), ielu ar pilsētu "
-          "(Audēju iela, Rīga) vai pasta indeksu, piemēram, LV-1050.",
+    "(Audēju iela, Rīga) vai pasta indeksu, piemēram, LV-1050.",
     "en": "Nothing found. Try a town or village (Rīga), a street with the town "
-          "(Audēju iela, Rīga), or a postcode such as LV-1050.",
+    "(Audēju iela, Rīga), or a postcode such as LV-1050.",
 }
 AMBIGUOUS_HINT = {
     "lv": "Atrastas vairākas vietas ar šo nosaukumu: izvēlieties vienu vai pievienojiet novadu "
-          "(piemēram, “Ozoli, Saldus novads”).",
-    "en": "Several places have this name: choose one, or add the municipality "
-          "(e.g. “Ozoli, Saldus novads”).",
+    "(piemēram, “Ozoli, Saldus novads”).",
+    "en": "Several places have this name: choose one, or add the municipality (e.g. “Ozoli, Saldus novads”).",
 }
 PARTIAL_HINT = {
     "lv": "Viss pieprasījums netika atrasts; rādīta tuvākā atbilstība.",
@@ -616,8 +698,23 @@ def _kind_of(location: Location) -> str:
     props = raw.get("properties") if isinstance(raw.get("properties"), dict) else raw  # Photon: GeoJSON
     typ = str(props.get("addresstype") or props.get("type") or "").lower()
     cls = str(props.get("class") or props.get("osm_key") or "").lower()
-    if typ in ("city", "town", "village", "hamlet", "suburb", "neighbourhood", "quarter", "isolated_dwelling",
-               "locality", "district", "municipality") or cls == "boundary":
+    if (
+        typ
+        in (
+            "city",
+            "town",
+            "village",
+            "hamlet",
+            "suburb",
+            "neighbourhood",
+            "quarter",
+            "isolated_dwelling",
+            "locality",
+            "district",
+            "municipality",
+        )
+        or cls == "boundary"
+    ):
         return "settlement"
     if typ == "postcode":
         return "postcode"
@@ -678,8 +775,10 @@ def search(geocoder, query: str, *, limit: int = 5) -> SearchResult:
     for loc in found:
         c = Choice(loc.address, loc.latitude, loc.longitude, _kind_of(loc), _municipality_of_location(loc))
         first = c.label.split(",")[0].strip().casefold()
-        if any(k.label == c.label or (k.label.split(",")[0].strip().casefold() == first and _distance_m(k, c) < 2000)
-               for k, _ in kept):
+        if any(
+            k.label == c.label or (k.label.split(",")[0].strip().casefold() == first and _distance_m(k, c) < 2000)
+            for k, _ in kept
+        ):
             continue  # the same place twice (Nominatim: the town and its boundary)
         kept.append((c, loc))
     kept = kept[:limit]
@@ -764,12 +863,14 @@ def geocoder_for_search(config: Mapping, session_factory: Callable[[], Any] | No
         if g is None:
             loader = None
             if session_factory is not None:
+
                 def loader():
                     session = session_factory()
                     try:
                         return address_records(session)
                     finally:
                         session.close()
+
             if len(_GAZETTEERS) >= 8:
                 _GAZETTEERS.clear()
             g = _GAZETTEERS[session_factory] = Gazetteer(address_loader=loader)
@@ -797,7 +898,8 @@ def build_gazetteer_files(shared_dir: Path | str, out_dir: Path | str = DATA_DIR
 
     shared_dir, out_dir = Path(shared_dir), Path(out_dir)
     spec = importlib.util.spec_from_file_location(
-        "_build_demo", Path(__file__).resolve().parent.parent / "data" / "build_demo.py")
+        "_build_demo", Path(__file__).resolve().parent.parent / "data" / "build_demo.py"
+    )
     demo = importlib.util.module_from_spec(spec)
     sys.modules[spec.name] = demo  # dataclasses look their module up there
     try:
@@ -827,14 +929,26 @@ def build_gazetteer_files(shared_dir: Path | str, out_dir: Path | str = DATA_DIR
     state_cities = demo.STATE_CITIES
     rows: list[tuple] = []
     seen: dict[str, list[tuple[float, float]]] = defaultdict(list)
-    kinds = {"PPLC": "city", "PPLA": "town", "PPLA2": "town", "PPLX": "district", "PPL": "village",
-             "PPLL": "locality", "PPLQ": "abandoned", "PPLW": "abandoned", "PPLH": "abandoned", "PPLF": "village"}
+    kinds = {
+        "PPLC": "city",
+        "PPLA": "town",
+        "PPLA2": "town",
+        "PPLX": "district",
+        "PPL": "village",
+        "PPLL": "locality",
+        "PPLQ": "abandoned",
+        "PPLW": "abandoned",
+        "PPLH": "abandoned",
+        "PPLF": "village",
+    }
     with (shared_dir / demo.SHARED_FILES["places"]).open(encoding="utf-8", newline="") as fh:
         for r in csv.DictReader(fh):
             name = demo.fix_name(r["name"])
             lon, lat = float(r["longitude"]), float(r["latitude"])
             pop = int(r["population"] or 0)
-            pop = max([pop] + [t.population for t in towns if t.name == name and near((t.lon, t.lat), (lon, lat)) < 5000])
+            pop = max(
+                [pop] + [t.population for t in towns if t.name == name and near((t.lon, t.lat), (lon, lat)) < 5000]
+            )
             kind = kinds.get(r["feature_code"], "village")
             if name in state_cities or r["feature_code"] == "PPLC":
                 kind = "city"
@@ -854,8 +968,18 @@ def build_gazetteer_files(shared_dir: Path | str, out_dir: Path | str = DATA_DIR
                 continue
             seen[k].append((p.lon, p.lat))
             extra += 1
-            rows.append((p.place, p.lat, p.lon, geography.municipality_of(p.lon, p.lat) or "",
-                         parish_near(p.lon, p.lat), 0, "village", "postcodes"))
+            rows.append(
+                (
+                    p.place,
+                    p.lat,
+                    p.lon,
+                    geography.municipality_of(p.lon, p.lat) or "",
+                    parish_near(p.lon, p.lat),
+                    0,
+                    "village",
+                    "postcodes",
+                )
+            )
     rows.sort(key=lambda r: (fold(r[0]), r[0], r[3], r[1], r[2]))
 
     towns_by_name: dict[str, list] = defaultdict(list)

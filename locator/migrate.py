@@ -35,9 +35,7 @@ def include_object(obj, name, obj_type, reflected, compare_to) -> bool:
     """Leave out spatial extensions' tables (PostGIS and SpatiaLite alike)."""
     if obj_type == "table" and (name in SPATIALITE_TABLES or name.startswith("spatialite_")):
         return False
-    if obj_type == "table" and reflected and compare_to is None and name in (
-        "topology", "layer", "spatial_ref_sys"
-    ):
+    if obj_type == "table" and reflected and compare_to is None and name in ("topology", "layer", "spatial_ref_sys"):
         return False
     return alembic_helpers.include_object(obj, name, obj_type, reflected, compare_to)
 

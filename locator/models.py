@@ -86,9 +86,7 @@ class Place(Base):
     opening_hours: Mapped[str | None] = mapped_column(String(500))
     source_id: Mapped[int] = mapped_column(ForeignKey("sources.id"))
     source_ref: Mapped[str] = mapped_column(String(200))
-    updated_at: Mapped[dt.datetime] = mapped_column(
-        DateTime(timezone=True), default=utcnow, onupdate=utcnow
-    )
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
 
     source: Mapped[Source] = relationship(back_populates="places")
     offers: Mapped[list[Offer]] = relationship(

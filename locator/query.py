@@ -105,9 +105,7 @@ class NearestQuery:
                 )
         if not isinstance(self.k, int) or self.k < 1:
             raise InvalidQuery("k must be a whole number of at least 1", param="k")
-        if self.max_distance_m is not None and not (
-            math.isfinite(self.max_distance_m) and self.max_distance_m > 0
-        ):
+        if self.max_distance_m is not None and not (math.isfinite(self.max_distance_m) and self.max_distance_m > 0):
             raise InvalidQuery("max_distance_m must be a positive number of metres", param="max_distance_m")
 
     def shape(self) -> tuple[int, bool, int]:
@@ -179,9 +177,7 @@ def _nearest_statement(backend: Backend, shape: tuple[int, bool, int]) -> Select
     if n_kinds:
         kinds = [bindparam(f"kind_{i}", type_=String) for i in range(n_kinds)]
         conditions.append(PLACES.c.kind.in_(kinds))
-    conditions.append(
-        fees.offered_sql(OFFERS, PLACES.c.id, n_conditions, commission_free=commission_free_only)
-    )
+    conditions.append(fees.offered_sql(OFFERS, PLACES.c.id, n_conditions, commission_free=commission_free_only))
     stmt = (
         select(
             PLACES.c.id,

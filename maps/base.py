@@ -53,9 +53,7 @@ OUTLINE_PATH = DATA_DIR / "latvia_outline.geojson"
 MUNICIPALITIES_PATH = DATA_DIR / "municipalities.geojson"
 
 OSM_TILES_URL = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
-OSM_ATTRIBUTION = (
-    '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors'
-)
+OSM_ATTRIBUTION = '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors'
 # data/README.md: the outline and municipalities come from geoBoundaries (CC BY 4.0).
 BOUNDARIES_ATTRIBUTION = "Boundaries: geoBoundaries, CC BY 4.0"
 
@@ -83,10 +81,8 @@ VENDOR_FILES: dict[str, str] = {
 
 DEFAULT_STATIC_URL = "/static/vendor"
 
-OUTLINE_STYLE = {"color": "#4a5a6a", "weight": 1.5, "opacity": 0.9,
-                 "fillColor": "#eef2f0", "fillOpacity": 1.0}
-MUNICIPALITY_STYLE = {"color": "#9aa6b0", "weight": 0.7, "opacity": 0.8,
-                      "fill": False, "dashArray": "3 3"}
+OUTLINE_STYLE = {"color": "#4a5a6a", "weight": 1.5, "opacity": 0.9, "fillColor": "#eef2f0", "fillOpacity": 1.0}
+MUNICIPALITY_STYLE = {"color": "#9aa6b0", "weight": 0.7, "opacity": 0.8, "fill": False, "dashArray": "3 3"}
 
 
 def _localise(links: Iterable[tuple[str, str]], static_url: str) -> list[tuple[str, str]]:
@@ -185,8 +181,11 @@ def offline_map(
 
 def _add_base_layers(m: folium.Map, outline_geojson: dict | None, municipalities_geojson: dict | None) -> None:
     outline = copy.deepcopy(outline_geojson) if outline_geojson is not None else _load_geojson(OUTLINE_PATH)
-    municipalities = (copy.deepcopy(municipalities_geojson) if municipalities_geojson is not None
-                      else _load_geojson(MUNICIPALITIES_PATH))
+    municipalities = (
+        copy.deepcopy(municipalities_geojson)
+        if municipalities_geojson is not None
+        else _load_geojson(MUNICIPALITIES_PATH)
+    )
     folium.GeoJson(
         outline,
         name="Latvia",
@@ -256,8 +255,11 @@ def render_parts(m: folium.Map) -> dict[str, str]:
     root = m.get_root()
     root.render()  # populates root.header with the link tags and root.script with the JS
     header = root.header.render()
-    links = "\n".join(t.group(0) + ("</script>" if t.group(1).lower() == "script" else "")
-                      for t in _LINK_TAG.finditer(header) if _URL_ATTR.search(t.group(0)))
+    links = "\n".join(
+        t.group(0) + ("</script>" if t.group(1).lower() == "script" else "")
+        for t in _LINK_TAG.finditer(header)
+        if _URL_ATTR.search(t.group(0))
+    )
     return {
         "header": header,
         "links": links,

@@ -43,8 +43,12 @@ SETTLE_MS = 700  # Leaflet's fitBounds / popup auto-pan animations
 SHOTS = [
     # file, path, viewport, click result 1 first
     ("search-lv.png", "/?lat=56.948&lon=24.109", DESKTOP, True),
-    ("search-en.png", "/en/?lat=56.948&lon=24.109&service=bill_payment&commission_free=1"
-                      "&salary_card=SEB&filtered=1", DESKTOP, False),
+    (
+        "search-en.png",
+        "/en/?lat=56.948&lon=24.109&service=bill_payment&commission_free=1&salary_card=SEB&filtered=1",
+        DESKTOP,
+        False,
+    ),
     ("centre-en.png", "/en/centres/riga-audeju-iela", DESKTOP, False),
     ("phone-lv.png", "/?lat=56.948&lon=24.109", PHONE, False),
 ]
@@ -66,9 +70,13 @@ def shoot(browser, base: str, out_dir: Path) -> list[tuple[Path, int]]:
     saved = []
     for name, path, viewport, click_first in SHOTS:
         phone = viewport is PHONE
-        context = browser.new_context(viewport=viewport, device_scale_factor=1,
-                                      is_mobile=phone, has_touch=phone,
-                                      locale="en-GB" if path.startswith("/en/") else "lv-LV")
+        context = browser.new_context(
+            viewport=viewport,
+            device_scale_factor=1,
+            is_mobile=phone,
+            has_touch=phone,
+            locale="en-GB" if path.startswith("/en/") else "lv-LV",
+        )
         outside: list[str] = []
         errors: list[str] = []
 
@@ -101,16 +109,22 @@ def shoot(browser, base: str, out_dir: Path) -> list[tuple[Path, int]]:
             raise SystemExit(f"{path}: JavaScript errors: {errors}")
         size = target.stat().st_size
         saved.append((target, size))
-        print(f"{target.relative_to(ROOT) if target.is_relative_to(ROOT) else target}: "
-              f"{viewport['width']}x{viewport['height']}, {size / 1024:.0f} KiB", flush=True)
+        print(
+            f"{target.relative_to(ROOT) if target.is_relative_to(ROOT) else target}: "
+            f"{viewport['width']}x{viewport['height']}, {size / 1024:.0f} KiB",
+            flush=True,
+        )
         if size > MAX_BYTES:
             print(f"  warning: larger than {MAX_BYTES // 1000} KB", file=sys.stderr)
     return saved
 
 
 def main(argv=None) -> int:
-    p = argparse.ArgumentParser(prog="scripts/screenshots.py", description=__doc__.split("\n\n")[0],
-                                formatter_class=argparse.ArgumentDefaultsHelpFormatter)
+    p = argparse.ArgumentParser(
+        prog="scripts/screenshots.py",
+        description=__doc__.split("\n\n")[0],
+        formatter_class=argparse.ArgumentDefaultsHelpFormatter,
+    )
     p.add_argument("--out", type=Path, default=ROOT / "docs" / "screenshots", help="folder for the PNGs")
     args = p.parse_args(argv)
 

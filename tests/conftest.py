@@ -137,7 +137,10 @@ def live_server(demo_db_url, tmp_path_factory):
     with open(log, "wb") as out:
         proc = subprocess.Popen(
             [gunicorn, "-b", f"127.0.0.1:{port}", "-w", "2", "locator:create_app()"],
-            stdout=out, stderr=subprocess.STDOUT, env=env, cwd=Path(__file__).parent.parent,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            env=env,
+            cwd=Path(__file__).parent.parent,
         )
     base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 30

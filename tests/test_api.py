@@ -25,8 +25,18 @@ def test_nearest_defaults_to_five_bill_payment_places_closest_first(client):
     distances = [x["distance_m"] for x in results]
     assert distances == sorted(distances)
     for x in results:
-        assert {"id", "name", "kind", "address", "lat", "lon", "distance_m", "fee_eur",
-                "commission_free", "source"} <= x.keys()
+        assert {
+            "id",
+            "name",
+            "kind",
+            "address",
+            "lat",
+            "lon",
+            "distance_m",
+            "fee_eur",
+            "commission_free",
+            "source",
+        } <= x.keys()
 
 
 def test_nearest_equals_the_query_core(client, demo_session):

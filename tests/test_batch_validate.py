@@ -27,8 +27,9 @@ from importers.validate import Rules
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "tests" / "data"
 SHOPS = ROOT.parent / "shared" / "data" / "osm_latvia_bbox_shops_overpass.geojson"
-BANK_MAP = parse_mapping(["name=banka", "address=adrese", "lat=platums", "lon=garums",
-                          "source_ref=id", "fee_bill_payment=komisija"])
+BANK_MAP = parse_mapping(
+    ["name=banka", "address=adrese", "lat=platums", "lon=garums", "source_ref=id", "fee_bill_payment=komisija"]
+)
 
 RULES = {
     "default": Rules(),
@@ -47,7 +48,7 @@ def agree(table, rules: Rules) -> list:
     assert len(batch) == len(by_record) == table.n
     for i, (fast, slow) in enumerate(zip(batch, by_record)):
         assert type(fast) is type(slow) and fast == slow, f"{table.where(i)}: {fast!r} != {slow!r}"
-        if isinstance(fast, PlaceRow):   # the same floats, bit for bit, and the same offers
+        if isinstance(fast, PlaceRow):  # the same floats, bit for bit, and the same offers
             assert (fast.lat.hex(), fast.lon.hex()) == (slow.lat.hex(), slow.lon.hex())
     return batch
 
@@ -88,8 +89,9 @@ def test_both_paths_agree_on_the_project_files(fmt, path, options, rules):
     agree(read(fmt, path, **options), rules)
 
 
-@pytest.mark.parametrize("rules", [Rules(default_kind="dealer"), Rules(default_kind="dealer", clip=True)],
-                         ids=["dealer", "dealer, clip"])
+@pytest.mark.parametrize(
+    "rules", [Rules(default_kind="dealer"), Rules(default_kind="dealer", clip=True)], ids=["dealer", "dealer, clip"]
+)
 def test_both_paths_agree_on_a_real_openstreetmap_export(rules):
     if not SHOPS.exists():
         pytest.skip("../shared/data is not beside the project")
@@ -140,15 +142,16 @@ def test_both_paths_agree_on_an_awkward_csv(tmp_path):
     path = tmp_path / "awkward.csv"
     with open(path, "w", newline="", encoding="utf-8") as fh:
         writer = csv.writer(fh, delimiter=";")
-        writer.writerow(["id", "name", "kind", "brand", "address", "lat", "lon", "fee_bill_payment",
-                         "condition_bill_payment"])
+        writer.writerow(
+            ["id", "name", "kind", "brand", "address", "lat", "lon", "fee_bill_payment", "condition_bill_payment"]
+        )
         writer.writerows(AWKWARD_ROWS)
         fh.write("a30;Short row;atm\n")
         fh.write("a31;Long row;atm;;;56.95;24.3;;;extra\n")
     for rules in RULES.values():
         outcomes = agree(read_csv(path), rules)
     default = agree(read_csv(path), RULES["default"])
-    assert sum(isinstance(o, PlaceRow) for o in default) >= 10   # the file is not all rejects
+    assert sum(isinstance(o, PlaceRow) for o in default) >= 10  # the file is not all rejects
     assert sum(isinstance(o, str) for o in default) >= 10
     assert CLIPPED in agree(read_csv(path), RULES["clip"])
     assert outcomes
@@ -157,8 +160,15 @@ def test_both_paths_agree_on_an_awkward_csv(tmp_path):
 def test_both_paths_agree_on_an_awkward_geojson(tmp_path):
     features = []
     for ref, name, kind, brand, address, lat, lon, fee, condition in AWKWARD_ROWS:
-        props = {"id": ref or None, "name": name, "kind": kind, "brand": brand, "address": address,
-                 "fee_bill_payment": fee, "condition_bill_payment": condition}
+        props = {
+            "id": ref or None,
+            "name": name,
+            "kind": kind,
+            "brand": brand,
+            "address": address,
+            "fee_bill_payment": fee,
+            "condition_bill_payment": condition,
+        }
         try:
             geometry = {"type": "Point", "coordinates": [float(lon.replace(",", ".")), float(lat.replace(",", "."))]}
         except ValueError:
@@ -167,33 +177,59 @@ def test_both_paths_agree_on_an_awkward_geojson(tmp_path):
     point = {"type": "Point", "coordinates": [24.1, 56.95]}
     features += [
         {"type": "Feature", "properties": {"name": 12345, "kind": "atm"}, "geometry": point},
-        {"type": "Feature", "properties": {"name": "Lone LONE-SURROGATE surrogate", "kind": "atm"},
-         "geometry": point},
-        {"type": "Feature", "properties": {"name": "Fee as a number", "kind": "atm", "fee_bill_payment": 0.5},
-         "geometry": point},
-        {"type": "Feature", "properties": {"name": "Offers list", "kind": "atm",
-                                           "offers": [{"service": "bill_payment", "fee_eur": 0}]},
-         "geometry": point},
-        {"type": "Feature", "properties": {"name": "Bool coordinates", "kind": "atm"},
-         "geometry": {"type": "Point", "coordinates": [True, False]}},
-        {"type": "Feature", "properties": {"name": "String coordinates", "kind": "atm"},
-         "geometry": {"type": "Point", "coordinates": ["24.1", "56.95"]}},
-        {"type": "Feature", "properties": {"name": "Area", "kind": "dealer"},
-         "geometry": {"type": "Polygon", "coordinates": [[[24.1, 56.9], [24.2, 56.9], [24.2, 57.0], [24.1, 56.9]]]}},
-        {"type": "Feature", "properties": {"name": "Line", "kind": "dealer"},
-         "geometry": {"type": "LineString", "coordinates": [[24.1, 56.9], [24.2, 56.9]]}},
+        {"type": "Feature", "properties": {"name": "Lone LONE-SURROGATE surrogate", "kind": "atm"}, "geometry": point},
+        {
+            "type": "Feature",
+            "properties": {"name": "Fee as a number", "kind": "atm", "fee_bill_payment": 0.5},
+            "geometry": point,
+        },
+        {
+            "type": "Feature",
+            "properties": {"name": "Offers list", "kind": "atm", "offers": [{"service": "bill_payment", "fee_eur": 0}]},
+            "geometry": point,
+        },
+        {
+            "type": "Feature",
+            "properties": {"name": "Bool coordinates", "kind": "atm"},
+            "geometry": {"type": "Point", "coordinates": [True, False]},
+        },
+        {
+            "type": "Feature",
+            "properties": {"name": "String coordinates", "kind": "atm"},
+            "geometry": {"type": "Point", "coordinates": ["24.1", "56.95"]},
+        },
+        {
+            "type": "Feature",
+            "properties": {"name": "Area", "kind": "dealer"},
+            "geometry": {"type": "Polygon", "coordinates": [[[24.1, 56.9], [24.2, 56.9], [24.2, 57.0], [24.1, 56.9]]]},
+        },
+        {
+            "type": "Feature",
+            "properties": {"name": "Line", "kind": "dealer"},
+            "geometry": {"type": "LineString", "coordinates": [[24.1, 56.9], [24.2, 56.9]]},
+        },
         {"type": "Feature", "properties": None, "geometry": point},
-        {"type": "Feature", "properties": {"name": "From properties", "kind": "atm", "lat": 56.9, "lon": 24.1},
-         "geometry": None},
-        {"type": "Feature", "id": "top-level", "properties": {"name": "Top-level id", "kind": "atm"},
-         "geometry": point},
-        {"type": "Feature", "properties": {"@id": "node/1", "name": "Overpass id", "kind": "atm"},
-         "geometry": {"type": "Point", "coordinates": [24.1, 56.95, 12.0]}},
+        {
+            "type": "Feature",
+            "properties": {"name": "From properties", "kind": "atm", "lat": 56.9, "lon": 24.1},
+            "geometry": None,
+        },
+        {
+            "type": "Feature",
+            "id": "top-level",
+            "properties": {"name": "Top-level id", "kind": "atm"},
+            "geometry": point,
+        },
+        {
+            "type": "Feature",
+            "properties": {"@id": "node/1", "name": "Overpass id", "kind": "atm"},
+            "geometry": {"type": "Point", "coordinates": [24.1, 56.95, 12.0]},
+        },
         "not a feature",
     ]
     path = tmp_path / "awkward.geojson"
     text = json.dumps({"type": "FeatureCollection", "features": features}, ensure_ascii=False)
-    path.write_text(text.replace("LONE-SURROGATE", "\\ud800"), encoding="utf-8")   # an escape JSON allows
+    path.write_text(text.replace("LONE-SURROGATE", "\\ud800"), encoding="utf-8")  # an escape JSON allows
     for rules in RULES.values():
         agree(read_geojson(path), rules)
     default = agree(read_geojson(path), RULES["default"])
@@ -204,8 +240,12 @@ def test_both_paths_agree_on_an_awkward_geojson(tmp_path):
 
 # -- and the fast path is really taken ------------------------------------------------------
 
-@pytest.mark.parametrize("fmt, path, options", [f for f in FILES if f[1].name in (
-    "places_utf8.csv", "places_iso8859_13.csv") or f[1].parent.name == "demo"], ids=lambda v: getattr(v, "name", ""))
+
+@pytest.mark.parametrize(
+    "fmt, path, options",
+    [f for f in FILES if f[1].name in ("places_utf8.csv", "places_iso8859_13.csv") or f[1].parent.name == "demo"],
+    ids=lambda v: getattr(v, "name", ""),
+)
 def test_a_clean_file_is_validated_without_a_single_record(fmt, path, options):
     table = counting(read(fmt, path, **options))
     outcomes = validate_table(table, Rules())

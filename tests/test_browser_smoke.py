@@ -29,8 +29,12 @@ def map_server(tmp_path_factory):
     def test_map():
         m = offline_map(tiles_url=None)
         cluster = offline_marker_cluster(name="places").add_to(m)
-        for lat, lon, name in ((56.9496, 24.1052, "Rīga"), (56.9520, 24.1130, "Rīga 2"),
-                               (55.8747, 26.5362, "Daugavpils"), (56.5047, 21.0108, "Liepāja")):
+        for lat, lon, name in (
+            (56.9496, 24.1052, "Rīga"),
+            (56.9520, 24.1130, "Rīga 2"),
+            (55.8747, 26.5362, "Daugavpils"),
+            (56.5047, 21.0108, "Liepāja"),
+        ):
             folium.Marker((lat, lon), popup=name, icon=folium.Icon(prefix="fa", icon="money-bill")).add_to(cluster)
         return render(m)
 

@@ -16,8 +16,9 @@ from importers.csv_reader import detect_encoding, read_csv
 from importers.records import FileProblem, parse_mapping
 
 DATA = Path(__file__).parent / "data" / "csv"
-BANK_MAP = parse_mapping(["name=banka", "address=adrese", "lat=platums", "lon=garums",
-                          "source_ref=id", "fee_bill_payment=komisija"])
+BANK_MAP = parse_mapping(
+    ["name=banka", "address=adrese", "lat=platums", "lon=garums", "source_ref=id", "fee_bill_payment=komisija"]
+)
 LATVIAN = ("Jāņkrogs", "Rīga", "Daugavpils Ģimnāzijas iela")
 
 
@@ -39,12 +40,16 @@ def problem(path, **options) -> str:
 
 # -- encodings -------------------------------------------------------------------
 
-@pytest.mark.parametrize(("name", "encoding"), [
-    ("places_utf8.csv", "utf-8"),
-    ("places_utf8_bom.csv", "utf-8-sig"),
-    ("places_iso8859_13.csv", "iso-8859-13"),
-    ("banka_cp1257.csv", "cp1257"),
-])
+
+@pytest.mark.parametrize(
+    ("name", "encoding"),
+    [
+        ("places_utf8.csv", "utf-8"),
+        ("places_utf8_bom.csv", "utf-8-sig"),
+        ("places_iso8859_13.csv", "iso-8859-13"),
+        ("banka_cp1257.csv", "cp1257"),
+    ],
+)
 def test_each_encoding_is_detected_and_latvian_names_come_out_intact(name, encoding):
     path = DATA / name
     assert detect_encoding(path.read_bytes()) == encoding
@@ -80,7 +85,7 @@ def test_cp1257_is_preferred_when_both_8_bit_encodings_decode_cleanly(tmp_path):
 
 
 def test_iso_8859_13_is_chosen_when_cp1257_cannot_decode_or_the_file_has_its_apostrophe():
-    assert detect_encoding("„Rīga“".encode("iso-8859-13")) == "iso-8859-13"   # 0xA5: undefined in cp1257
+    assert detect_encoding("„Rīga“".encode("iso-8859-13")) == "iso-8859-13"  # 0xA5: undefined in cp1257
     assert detect_encoding("Mc’Donald’s Rīgā".encode("iso-8859-13")) == "iso-8859-13"  # 0xFF
 
 
@@ -92,29 +97,30 @@ def test_a_utf16_file_from_excel_unicode_text_is_read(tmp_path):
 def test_a_file_that_cannot_be_decoded_says_so_and_suggests_encoding():
     path = DATA / "not_decodable.csv"
     with pytest.raises(FileProblem) as caught:
-        read_csv(path)   # raised on the call, before any row is asked for
+        read_csv(path)  # raised on the call, before any row is asked for
     assert str(caught.value) == (
         f"{path}: cannot decode the file as UTF-8, Windows-1257 or ISO-8859-13 "
-        "(byte 0x81 at line 3); give the encoding with --encoding, e.g. --encoding cp1257")
+        "(byte 0x81 at line 3); give the encoding with --encoding, e.g. --encoding cp1257"
+    )
 
 
 def test_a_wrong_encoding_given_names_the_line_and_suggests_another(tmp_path):
     path = write(tmp_path, "name\nRiga\nJāņkrogs\n", "cp1257")
     assert problem(path, encoding="utf-8") == (
-        f"{path}: cannot decode the file as utf-8 (byte 0xE2 at line 3); "
-        "try another --encoding, e.g. --encoding cp1257")
+        f"{path}: cannot decode the file as utf-8 (byte 0xE2 at line 3); try another --encoding, e.g. --encoding cp1257"
+    )
     utf8 = write(tmp_path, "name\nJāņkrogs\n", name="utf8.csv")
     assert problem(utf8, encoding="ascii") == (
-        f"{utf8}: cannot decode the file as ascii (byte 0xC4 at line 2); "
-        "try another --encoding, e.g. --encoding utf-8")
+        f"{utf8}: cannot decode the file as ascii (byte 0xC4 at line 2); try another --encoding, e.g. --encoding utf-8"
+    )
 
 
 @pytest.mark.parametrize("name", ["latvian", "rot13"])
 def test_an_unknown_encoding_name_is_a_file_problem(tmp_path, name):
     path = write(tmp_path, "name\nRīga\n")
     assert problem(path, encoding=name) == (
-        f"{path}: unknown encoding {name!r} (from --encoding); "
-        "use e.g. --encoding utf-8, cp1257 or iso-8859-13")
+        f"{path}: unknown encoding {name!r} (from --encoding); use e.g. --encoding utf-8, cp1257 or iso-8859-13"
+    )
 
 
 def test_bytes_are_read_through_the_progress_callback():
@@ -126,9 +132,10 @@ def test_bytes_are_read_through_the_progress_callback():
 
 # -- delimiters --------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("delimiter", [",", ";", "\t"])
 def test_the_delimiter_is_sniffed(tmp_path, delimiter):
-    def cell(value):   # a comma file must quote values with commas in them
+    def cell(value):  # a comma file must quote values with commas in them
         return f'"{value}"' if delimiter == "," and "," in value else value
 
     text = delimiter.join(["name", "address", "lat"]) + "\n"
@@ -156,11 +163,16 @@ def test_a_given_delimiter_is_used_and_tab_may_be_spelled_out(tmp_path):
 
 # -- headers and mapping -------------------------------------------------------------
 
+
 def test_a_bank_file_with_latvian_headers_imports_with_map_and_decimal_commas():
     got = list(read_csv(DATA / "banka_cp1257.csv", mapping=BANK_MAP))
     assert [r.fields for r in got][0] == {
-        "name": "Swedbank", "address": "Brīvības iela 1, Rīga", "lat": "56.9496", "lon": "24.1052",
-        "source_ref": "SW-001", "fee_bill_payment": "0.50",
+        "name": "Swedbank",
+        "address": "Brīvības iela 1, Rīga",
+        "lat": "56.9496",
+        "lon": "24.1052",
+        "source_ref": "SW-001",
+        "fee_bill_payment": "0.50",
     }
     assert [r.fields["name"] for r in got] == ["Swedbank", "Jāņkrogs", 'SIA "Mego"']
     assert [r.line for r in got] == [2, 3, 4]
@@ -169,18 +181,27 @@ def test_a_bank_file_with_latvian_headers_imports_with_map_and_decimal_commas():
 def test_a_mapped_column_missing_from_the_header_lists_the_header(tmp_path):
     path = write(tmp_path, "id;nosaukums;adrese\n1;Rīga;Rīga\n")
     assert problem(path, mapping={"name": "banka"}) == (
-        f"{path}: column 'banka' (from --map name=banka) is not in the header; "
-        "the header has: id, nosaukums, adrese")
+        f"{path}: column 'banka' (from --map name=banka) is not in the header; the header has: id, nosaukums, adrese"
+    )
 
 
 def test_common_latvian_and_english_headers_need_no_map(tmp_path):
     header = "ID;Nosaukums;Adrese;Platums;Garums;Veids;Zīmols;Operators;Darba laiks;Novads;Piezīmes\n"
     row = "7;Jāņkrogs;Rīga;56,9;24,1;atm;Swedbank;Swedbank AS;Mo-Fr 09:00-18:00;Rīga;ignored\n"
-    assert rows(write(tmp_path, header + row)) == [{
-        "source_ref": "7", "name": "Jāņkrogs", "address": "Rīga", "lat": "56.9", "lon": "24.1",
-        "kind": "atm", "brand": "Swedbank", "operator": "Swedbank AS",
-        "opening_hours": "Mo-Fr 09:00-18:00", "municipality": "Rīga",
-    }]
+    assert rows(write(tmp_path, header + row)) == [
+        {
+            "source_ref": "7",
+            "name": "Jāņkrogs",
+            "address": "Rīga",
+            "lat": "56.9",
+            "lon": "24.1",
+            "kind": "atm",
+            "brand": "Swedbank",
+            "operator": "Swedbank AS",
+            "opening_hours": "Mo-Fr 09:00-18:00",
+            "municipality": "Rīga",
+        }
+    ]
     english = write(tmp_path, "name,latitude,lng\nRīga,56.9,24.1\n", name="en.csv")
     assert rows(english) == [{"name": "Rīga", "lat": "56.9", "lon": "24.1"}]
 
@@ -192,53 +213,60 @@ def test_canonical_headers_match_case_insensitively_and_beat_an_alias(tmp_path):
 
 def test_an_explicit_map_wins_over_canonical_headers_and_aliases(tmp_path):
     path = write(tmp_path, "name;nosaukums;banka;platums\nA;B;Swedbank;56,9\n")
-    assert rows(path, mapping={"name": "Banka", "brand": "name"}) == [
-        {"name": "Swedbank", "brand": "A", "lat": "56.9"}]
+    assert rows(path, mapping={"name": "Banka", "brand": "name"}) == [{"name": "Swedbank", "brand": "A", "lat": "56.9"}]
 
 
 def test_two_alias_columns_for_one_field_ask_for_a_map(tmp_path):
     path = write(tmp_path, "name;novads;pašvaldība\nRīga;x;y\n")
-    assert problem(path) == (f"{path}: columns 'novads' and 'pašvaldība' could both be municipality; "
-                             "choose one with --map municipality=COLUMN")
+    assert problem(path) == (
+        f"{path}: columns 'novads' and 'pašvaldība' could both be municipality; "
+        "choose one with --map municipality=COLUMN"
+    )
     assert rows(path, mapping={"municipality": "novads"}) == [{"name": "Rīga", "municipality": "x"}]
 
 
 def test_a_header_with_a_name_twice_is_a_file_problem(tmp_path):
     path = write(tmp_path, "name;adrese;Adrese\nRīga;a;b\n")
-    assert problem(path) == (f"{path}:1: the header has the column 'Adrese' twice "
-                             "(columns 2 and 3); rename one")
+    assert problem(path) == (f"{path}:1: the header has the column 'Adrese' twice (columns 2 and 3); rename one")
 
 
 def test_a_header_without_any_known_column_is_a_file_problem(tmp_path):
     path = write(tmp_path, "banka;vieta\nSwedbank;Rīga\n")
-    assert problem(path) == (f"{path}: no column of the header is a known field; the header has: "
-                             "banka, vieta; name the columns with --map FIELD=COLUMN, e.g. --map name=banka")
+    assert problem(path) == (
+        f"{path}: no column of the header is a known field; the header has: "
+        "banka, vieta; name the columns with --map FIELD=COLUMN, e.g. --map name=banka"
+    )
 
 
 def test_an_empty_file_and_a_header_without_rows_are_file_problems(tmp_path):
     empty = write(tmp_path, "\n \n", name="empty.csv")
-    assert problem(empty) == (f"{empty}: the file is empty; expected a header line such as "
-                              "source_ref,kind,name,lat,lon and rows under it")
+    assert problem(empty) == (
+        f"{empty}: the file is empty; expected a header line such as source_ref,kind,name,lat,lon and rows under it"
+    )
     header_only = write(tmp_path, "name;lat\n;\n", name="header.csv")
     assert problem(header_only) == f"{header_only}: the file has a header (line 1) but no rows"
 
 
 # -- quoting, lines, values --------------------------------------------------------------
 
-@pytest.mark.parametrize(("cell", "value"), [
-    ("„Swedbank“", "Swedbank"),
-    ("„Swedbank”", "Swedbank"),
-    ("“Swedbank”", "Swedbank"),
-    ("”Swedbank”", "Swedbank"),
-    ("«Swedbank»", "Swedbank"),
-    ("  „Swedbank“  ", "Swedbank"),
-    ('"„Swedbank“"', "Swedbank"),
-    ('SIA "Mego"', 'SIA "Mego"'),
-    ('"SIA ""Mego"""', 'SIA "Mego"'),
-    ("SIA „Mego“", "SIA „Mego“"),
-    ("„Mego“ un „Tele2“", "„Mego“ un „Tele2“"),
-    ("„“", None),
-])
+
+@pytest.mark.parametrize(
+    ("cell", "value"),
+    [
+        ("„Swedbank“", "Swedbank"),
+        ("„Swedbank”", "Swedbank"),
+        ("“Swedbank”", "Swedbank"),
+        ("”Swedbank”", "Swedbank"),
+        ("«Swedbank»", "Swedbank"),
+        ("  „Swedbank“  ", "Swedbank"),
+        ('"„Swedbank“"', "Swedbank"),
+        ('SIA "Mego"', 'SIA "Mego"'),
+        ('"SIA ""Mego"""', 'SIA "Mego"'),
+        ("SIA „Mego“", "SIA „Mego“"),
+        ("„Mego“ un „Tele2“", "„Mego“ un „Tele2“"),
+        ("„“", None),
+    ],
+)
 def test_typographic_quotes_around_a_whole_value_are_removed_and_inner_quotes_kept(tmp_path, cell, value):
     path = write(tmp_path, f"name;lat\n{cell};1\n")
     assert rows(path) == [{"name": value, "lat": "1"}]
@@ -247,8 +275,14 @@ def test_typographic_quotes_around_a_whole_value_are_removed_and_inner_quotes_ke
 @pytest.mark.parametrize("newline", ["\n", "\r\n"])
 def test_rows_after_a_quoted_field_with_line_breaks_have_their_own_line(tmp_path, monkeypatch, newline):
     monkeypatch.chdir(tmp_path)
-    lines = ["name,address", "Rīga,Brīvības iela 1", 'Jāņkrogs,"Mārupes novads', 'Jāņkrogs', '"',
-             "Daugavpils,Daugavpils Ģimnāzijas iela 10"]
+    lines = [
+        "name,address",
+        "Rīga,Brīvības iela 1",
+        'Jāņkrogs,"Mārupes novads',
+        "Jāņkrogs",
+        '"',
+        "Daugavpils,Daugavpils Ģimnāzijas iela 10",
+    ]
     write(tmp_path, newline.join(lines) + newline)
     got = list(read_csv("file.csv"))
     assert [r.where() for r in got] == ["file.csv:2", "file.csv:3", "file.csv:6"]
@@ -257,20 +291,21 @@ def test_rows_after_a_quoted_field_with_line_breaks_have_their_own_line(tmp_path
 
 def test_a_quote_that_is_never_closed_is_a_file_problem(tmp_path):
     path = write(tmp_path, 'name;address\nRīga;"Brīvības iela 1\nJāņkrogs;Mārupe\n')
-    assert problem(path) == (f'{path}:2: a " opened in this row is never closed and runs to the end '
-                             'of the file; close it, or double it ("") if it is part of a value')
+    assert problem(path) == (
+        f'{path}:2: a " opened in this row is never closed and runs to the end '
+        'of the file; close it, or double it ("") if it is part of a value'
+    )
 
 
 def test_blank_lines_are_skipped_and_do_not_shift_line_numbers(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     write(tmp_path, "\nname;lat\n\nRīga;56,9\n   \n;;\n\nJāņkrogs;56,91\n")
     got = list(read_csv("file.csv"))
-    assert [(r.where(), r.fields["name"]) for r in got] == [("file.csv:4", "Rīga"),
-                                                            ("file.csv:8", "Jāņkrogs")]
+    assert [(r.where(), r.fields["name"]) for r in got] == [("file.csv:4", "Rīga"), ("file.csv:8", "Jāņkrogs")]
 
 
 def test_a_decomposed_letter_is_normalised_to_nfc(tmp_path):
-    decomposed = "Ja\u0304n\u0327krogs"   # a + combining macron, n + combining cedilla
+    decomposed = "Ja\u0304n\u0327krogs"  # a + combining macron, n + combining cedilla
     path = write(tmp_path, f"nosaukums;adrese\n{decomposed};Ri\u0304ga\n")
     assert rows(path) == [{"name": "Jāņkrogs", "address": "Rīga"}]
     assert len(rows(path)[0]["name"]) == len("Jāņkrogs")
@@ -297,10 +332,24 @@ def test_decimal_commas_become_points_in_coordinates_and_fees_only(tmp_path):
     row = "1,5;Rīga 1,2;Iela 1,2;56,9496;-24,1052;0,50;salary_card=1,2\n"
     odd = "2;x;y;56.9496;1,234,5;abc;\n"
     assert rows(write(tmp_path, header + row + odd)) == [
-        {"source_ref": "1,5", "name": "Rīga 1,2", "address": "Iela 1,2", "lat": "56.9496",
-         "lon": "-24.1052", "fee_cash_deposit": "0.50", "condition_cash_deposit": "salary_card=1,2"},
-        {"source_ref": "2", "name": "x", "address": "y", "lat": "56.9496", "lon": "1,234,5",
-         "fee_cash_deposit": "abc", "condition_cash_deposit": None},
+        {
+            "source_ref": "1,5",
+            "name": "Rīga 1,2",
+            "address": "Iela 1,2",
+            "lat": "56.9496",
+            "lon": "-24.1052",
+            "fee_cash_deposit": "0.50",
+            "condition_cash_deposit": "salary_card=1,2",
+        },
+        {
+            "source_ref": "2",
+            "name": "x",
+            "address": "y",
+            "lat": "56.9496",
+            "lon": "1,234,5",
+            "fee_cash_deposit": "abc",
+            "condition_cash_deposit": None,
+        },
     ]
 
 
@@ -321,12 +370,24 @@ def test_fixtures_keep_their_bytes():
 def test_what_export_writes_reads_back_with_its_semicolons_inside_values(tmp_path):
     from importers.export import CSV_COLUMNS, offers_text  # here: it pulls in SQLAlchemy models
 
-    offers = offers_text([{"service": "bill_payment", "fee_eur": "0.00", "condition": "salary_card=swedbank"},
-                          {"service": "bill_payment", "fee_eur": "1.20", "condition": None}])
-    place = {"source_ref": "1", "kind": "atm", "name": "Jāņkrogs", "brand": "Swedbank",
-             "address": "Daugavpils Ģimnāzijas iela 10, Daugavpils", "municipality": "Daugavpils",
-             "lat": "55.874", "lon": "26.536", "opening_hours": "Mo-Fr 09:00-18:00; Sa 10:00-14:00",
-             "offers": offers}
+    offers = offers_text(
+        [
+            {"service": "bill_payment", "fee_eur": "0.00", "condition": "salary_card=swedbank"},
+            {"service": "bill_payment", "fee_eur": "1.20", "condition": None},
+        ]
+    )
+    place = {
+        "source_ref": "1",
+        "kind": "atm",
+        "name": "Jāņkrogs",
+        "brand": "Swedbank",
+        "address": "Daugavpils Ģimnāzijas iela 10, Daugavpils",
+        "municipality": "Daugavpils",
+        "lat": "55.874",
+        "lon": "26.536",
+        "opening_hours": "Mo-Fr 09:00-18:00; Sa 10:00-14:00",
+        "offers": offers,
+    }
     path = tmp_path / "export.csv"
     with open(path, "w", newline="", encoding="utf-8") as out:
         writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS, lineterminator="\n")

@@ -26,8 +26,18 @@ SHARED = REPO.parent / "shared" / "data"
 KINDS = {"bank_branch", "atm", "post_office", "dealer", "telecom_shop"}
 SERVICES = {"bill_payment", "cash_deposit", "buy_services", "buy_phones"}
 PROPERTIES = ["source", "source_ref", "kind", "name", "brand", "address", "municipality", "opening_hours"]
-STATE_CITIES = ["Rīga", "Daugavpils", "Liepāja", "Jelgava", "Jūrmala", "Ventspils", "Rēzekne",
-                "Valmiera", "Jēkabpils", "Ogre"]
+STATE_CITIES = [
+    "Rīga",
+    "Daugavpils",
+    "Liepāja",
+    "Jelgava",
+    "Jūrmala",
+    "Ventspils",
+    "Rēzekne",
+    "Valmiera",
+    "Jēkabpils",
+    "Ogre",
+]
 
 
 @cache
@@ -37,8 +47,10 @@ def load(name: str):
 
 
 def places():
-    return [f["properties"] | {"lon": f["geometry"]["coordinates"][0], "lat": f["geometry"]["coordinates"][1]}
-            for f in load("places.geojson")["features"]]
+    return [
+        f["properties"] | {"lon": f["geometry"]["coordinates"][0], "lat": f["geometry"]["coordinates"][1]}
+        for f in load("places.geojson")["features"]
+    ]
 
 
 @cache
@@ -129,10 +141,16 @@ def test_about_fifteen_bank_branches_in_riga():
 
 
 def test_every_state_city_has_a_commission_free_bank_branch():
-    centres = {f["properties"]["slug"]: f["geometry"]["coordinates"] for f in load("closed_centres.geojson")["features"]}
+    centres = {
+        f["properties"]["slug"]: f["geometry"]["coordinates"] for f in load("closed_centres.geojson")["features"]
+    }
     branches = [p for p in places() if p["kind"] == "bank_branch"]
     for city in STATE_CITIES:
-        slug = "riga-audeju-iela" if city == "Rīga" else unicodedata.normalize("NFKD", city).encode("ascii", "ignore").decode().lower()
+        slug = (
+            "riga-audeju-iela"
+            if city == "Rīga"
+            else unicodedata.normalize("NFKD", city).encode("ascii", "ignore").decode().lower()
+        )
         near = [b for b in branches if metres((b["lon"], b["lat"]), centres[slug]) < 3000]
         assert any(commission_free_bill_payment("bank_branch", b["brand"]) for b in near), city
 
@@ -185,7 +203,8 @@ def test_rebuilding_gives_byte_identical_files(tmp_path):
     out = tmp_path / "demo"
     subprocess.run(
         [sys.executable, str(DATA / "build_demo.py"), "--shared", str(SHARED), "--out", str(out), "--quiet"],
-        check=True, cwd=tmp_path,
+        check=True,
+        cwd=tmp_path,
     )
     for name in ("sources.json", "places.geojson", "fees.csv", "closed_centres.geojson"):
         assert (out / name).read_bytes() == (DEMO / name).read_bytes(), name

@@ -17,8 +17,11 @@ def test_load_demo_twice_inserts_then_changes_nothing(db_url, session):
     second = runner.invoke(args=["load-demo"])
     assert first.exit_code == 0, first.output
     features = json.loads((DEMO_DIR / "places.geojson").read_text(encoding="utf-8"))["features"]
-    inserted = sum(int(line.split(" inserted")[0].rsplit(" ", 1)[1]) for line in first.output.splitlines()
-                   if not line.startswith("closed centres"))
+    inserted = sum(
+        int(line.split(" inserted")[0].rsplit(" ", 1)[1])
+        for line in first.output.splitlines()
+        if not line.startswith("closed centres")
+    )
     assert inserted == len(features)
     assert all(" 0 rejected" in line for line in first.output.splitlines() if "->" in line)
     assert "0 inserted, 0 updated" in second.output and "updated, 0 unchanged" not in second.output
@@ -29,9 +32,7 @@ def test_load_demo_twice_inserts_then_changes_nothing(db_url, session):
 
 def test_every_demo_place_gets_offers_from_the_fee_table(db_url, session):
     create_app({"DATABASE_URL": db_url}).test_cli_runner().invoke(args=["load-demo"])
-    without = session.scalar(
-        select(func.count()).select_from(Place).where(~Place.offers.any())
-    )
+    without = session.scalar(select(func.count()).select_from(Place).where(~Place.offers.any()))
     assert without == 0
     assert session.scalar(select(func.count()).select_from(Offer).where(Offer.condition.is_not(None))) > 0
 

@@ -22,7 +22,7 @@ def _curl_examples():
     """
     examples = []
     for m in re.finditer(r"curl -s 'http://127\.0\.0\.1:5000(?P<path>[^']+)'[^\n]*\n", README):
-        rest = README[m.end():]
+        rest = README[m.end() :]
         block = rest.split("```", 1)[0]
         if not block.strip():  # the output is in the next block
             block = rest.split("```", 3)[2].split("\n", 1)[1]

@@ -53,15 +53,27 @@ def test_sql_and_python_agree_on_every_place(session, card):
     banks = ("Swedbank", "SEB", "Citadele")
     rows = []
     for i, bank in enumerate(banks * 3):
-        offers = (OfferRow.make("bill_payment", "0", f"salary_card={bank}"),
-                  OfferRow.make("bill_payment", ("1.20", "0.30", "0")[i % 3]))
-        rows.append(PlaceRow.make(source_ref=str(i), kind="atm", name=f"ATM {i}", brand=bank,
-                                  lat=56.95 + i / 1000, lon=24.1, offers=offers))
+        offers = (
+            OfferRow.make("bill_payment", "0", f"salary_card={bank}"),
+            OfferRow.make("bill_payment", ("1.20", "0.30", "0")[i % 3]),
+        )
+        rows.append(
+            PlaceRow.make(
+                source_ref=str(i),
+                kind="atm",
+                name=f"ATM {i}",
+                brand=bank,
+                lat=56.95 + i / 1000,
+                lon=24.1,
+                offers=offers,
+            )
+        )
     load(session, rows, SourceInfo("t", "test", "CC0", "test"))
     customer = Customer(card)
     got = {m.place.name: m.fee_eur for m in nearest(session, NearestQuery(56.95, 24.1, k=50, customer=customer))}
     want = {r.name: effective_fee([(o.fee_eur, o.condition) for o in r.offers], customer) for r in rows}
     assert got == want
-    free = {m.place.name for m in nearest(session, NearestQuery(56.95, 24.1, k=50, customer=customer,
-                                                                  commission_free=True))}
+    free = {
+        m.place.name for m in nearest(session, NearestQuery(56.95, 24.1, k=50, customer=customer, commission_free=True))
+    }
     assert free == {n for n, f in want.items() if is_commission_free(f)}

@@ -44,8 +44,14 @@ def plain():
 
 @pytest.fixture(scope="module")
 def with_addresses():
-    return Gazetteer([AUDEJU, ("LV-1050, Rīga", 56.946, 24.1059), ("Āgenskalns, Rīga", 56.934, 24.071),
-                      ("pilsētas centrs, Daugavpils", 55.8833, 26.5333)])
+    return Gazetteer(
+        [
+            AUDEJU,
+            ("LV-1050, Rīga", 56.946, 24.1059),
+            ("Āgenskalns, Rīga", 56.934, 24.071),
+            ("pilsētas centrs, Daugavpils", 55.8833, 26.5333),
+        ]
+    )
 
 
 # ---------------------------------------------------------------- folding and parsing
@@ -106,8 +112,9 @@ def test_ascii_spellings_of_latvian_letters_are_accepted(plain, query):
     assert plain.geocode(query).address == "Ķekava, Ķekavas novads"
 
 
-@pytest.mark.parametrize("query,expected", [("Liepaaja", "Liepāja"), ("daugavp", "Daugavpils"),
-                                            ("Daugavpilss", "Daugavpils")])
+@pytest.mark.parametrize(
+    "query,expected", [("Liepaaja", "Liepāja"), ("daugavp", "Daugavpils"), ("Daugavpilss", "Daugavpils")]
+)
 def test_doubled_letters_prefixes_and_typos_still_find_the_town(plain, query, expected):
     loc = plain.geocode(query)
     assert loc.address == expected
@@ -138,8 +145,18 @@ def test_unknown_postcode_is_not_found(plain):
     assert search(plain, "LV-9999").status == "not_found"
 
 
-@pytest.mark.parametrize("query", ["audeju iela 1", "Audēju iela 16, Rīga", "AUDEJU IELA, riga", "Rīga, Audēju iela 16",
-                                   "riga audeju iela 16", "Audēju 16", "audeju"])
+@pytest.mark.parametrize(
+    "query",
+    [
+        "audeju iela 1",
+        "Audēju iela 16, Rīga",
+        "AUDEJU IELA, riga",
+        "Rīga, Audēju iela 16",
+        "riga audeju iela 16",
+        "Audēju 16",
+        "audeju",
+    ],
+)
 def test_street_addresses_of_the_database_are_found(with_addresses, query):
     result = search(with_addresses, query)
     assert result.status == "found"
@@ -159,8 +176,13 @@ def test_a_known_house_number_gives_that_house_and_an_unknown_one_the_street(wit
 
 
 def test_a_street_without_a_number_is_the_centre_of_its_points():
-    g = Gazetteer([("Brīvības iela 10, Rīga", 56.95, 24.11), ("Brīvības iela 20, Rīga", 56.96, 24.13),
-                   ("Brīvības iela 5, Jelgava", 56.65, 23.72)])
+    g = Gazetteer(
+        [
+            ("Brīvības iela 10, Rīga", 56.95, 24.11),
+            ("Brīvības iela 20, Rīga", 56.96, 24.13),
+            ("Brīvības iela 5, Jelgava", 56.65, 23.72),
+        ]
+    )
     loc = g.geocode("Brīvības iela, Rīga")
     assert loc.address == "Brīvības iela, Rīga"
     assert (loc.latitude, loc.longitude) == pytest.approx((56.955, 24.12))
@@ -279,8 +301,11 @@ def test_the_cached_gazetteer_reads_addresses_through_the_session_factory(monkey
 
 
 def test_photon_and_nominatim_are_built_from_the_settings():
-    cfg = {"GEOCODER_URL": "http://127.0.0.1:9/nominatim/", "GEOCODER_USER_AGENT": "locator-test",
-           "GEOCODER_TIMEOUT_S": 3}
+    cfg = {
+        "GEOCODER_URL": "http://127.0.0.1:9/nominatim/",
+        "GEOCODER_USER_AGENT": "locator-test",
+        "GEOCODER_TIMEOUT_S": 3,
+    }
     n = geocoder_for_search({**cfg, "SEARCH_GEOCODER": "nominatim"})
     assert isinstance(n, Nominatim)
     assert n.domain == "127.0.0.1:9/nominatim" and n.scheme == "http"
@@ -333,16 +358,38 @@ def nominatim_server():
 
 
 def nominatim_place(display_name, lat, lon, **extra):
-    return {"place_id": 1, "osm_type": "node", "osm_id": 1, "lat": str(lat), "lon": str(lon),
-            "display_name": display_name, "boundingbox": [str(lat), str(lat), str(lon), str(lon)], **extra}
+    return {
+        "place_id": 1,
+        "osm_type": "node",
+        "osm_id": 1,
+        "lat": str(lat),
+        "lon": str(lon),
+        "display_name": display_name,
+        "boundingbox": [str(lat), str(lat), str(lon), str(lon)],
+        **extra,
+    }
 
 
 def test_nominatim_on_loopback_finds_the_address_and_gets_the_query_intact(nominatim_server):
     handler, url = nominatim_server
-    handler.answer = [nominatim_place("16, Audēju iela, Vecrīga, Rīga, LV-1050, Latvija", 56.94771, 24.10853,
-                                      importance=0.31, addresstype="building", **{"class": "building", "type": "yes"})]
-    geocoder = geocoder_for_search({"SEARCH_GEOCODER": "nominatim", "GEOCODER_URL": url,
-                                    "GEOCODER_USER_AGENT": "locator-test", "GEOCODER_TIMEOUT_S": 5})
+    handler.answer = [
+        nominatim_place(
+            "16, Audēju iela, Vecrīga, Rīga, LV-1050, Latvija",
+            56.94771,
+            24.10853,
+            importance=0.31,
+            addresstype="building",
+            **{"class": "building", "type": "yes"},
+        )
+    ]
+    geocoder = geocoder_for_search(
+        {
+            "SEARCH_GEOCODER": "nominatim",
+            "GEOCODER_URL": url,
+            "GEOCODER_USER_AGENT": "locator-test",
+            "GEOCODER_TIMEOUT_S": 5,
+        }
+    )
     result = search(geocoder, "Audēju iela 16, Rīga")
     assert result.status == "found"
     (choice,) = result.choices
@@ -360,18 +407,23 @@ def test_nominatim_on_loopback_finds_the_address_and_gets_the_query_intact(nomin
 def test_nominatim_with_several_distinct_places_is_ambiguous(nominatim_server):
     handler, url = nominatim_server
     handler.answer = [
-        nominatim_place("Ozoli, Zirņu pagasts, Saldus novads, Latvija", 56.7167, 22.2, importance=0.2,
-                        addresstype="hamlet"),
-        nominatim_place("Ozoli, Rendas pagasts, Kuldīgas novads, Latvija", 57.0421, 22.1292, importance=0.2,
-                        addresstype="hamlet"),
-        nominatim_place("Ozoli, Zirņu pagasts, Saldus novads, Latvija", 56.7170, 22.2001, importance=0.19,
-                        addresstype="hamlet"),  # the same place again: merged
+        nominatim_place(
+            "Ozoli, Zirņu pagasts, Saldus novads, Latvija", 56.7167, 22.2, importance=0.2, addresstype="hamlet"
+        ),
+        nominatim_place(
+            "Ozoli, Rendas pagasts, Kuldīgas novads, Latvija", 57.0421, 22.1292, importance=0.2, addresstype="hamlet"
+        ),
+        nominatim_place(
+            "Ozoli, Zirņu pagasts, Saldus novads, Latvija", 56.7170, 22.2001, importance=0.19, addresstype="hamlet"
+        ),  # the same place again: merged
     ]
     geocoder = geocoder_for_search({"SEARCH_GEOCODER": "nominatim", "GEOCODER_URL": url})
     result = search(geocoder, "Ozoli")
     assert result.status == "ambiguous"
-    assert [c.label for c in result.choices] == ["Ozoli, Zirņu pagasts, Saldus novads, Latvija",
-                                                 "Ozoli, Rendas pagasts, Kuldīgas novads, Latvija"]
+    assert [c.label for c in result.choices] == [
+        "Ozoli, Zirņu pagasts, Saldus novads, Latvija",
+        "Ozoli, Rendas pagasts, Kuldīgas novads, Latvija",
+    ]
     assert {c.kind for c in result.choices} == {"settlement"}
 
 
@@ -395,8 +447,9 @@ def test_nominatim_timing_out_raises_search_unavailable(nominatim_server):
 def test_nominatim_refusing_connections_raises_search_unavailable():
     from tests.conftest import free_port
 
-    geocoder = geocoder_for_search({"SEARCH_GEOCODER": "nominatim", "GEOCODER_URL": f"http://127.0.0.1:{free_port()}",
-                                    "GEOCODER_TIMEOUT_S": 2})
+    geocoder = geocoder_for_search(
+        {"SEARCH_GEOCODER": "nominatim", "GEOCODER_URL": f"http://127.0.0.1:{free_port()}", "GEOCODER_TIMEOUT_S": 2}
+    )
     with pytest.raises(SearchUnavailable):
         search(geocoder, "Rīga")
 

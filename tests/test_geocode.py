@@ -28,8 +28,13 @@ class Nominatim(BaseHTTPRequestHandler):
             self.end_headers()
             return
         hit = KNOWN.get(query.get("q", "").casefold())
-        body = [] if hit is None else [{"lat": hit[0], "lon": hit[1], "display_name": hit[2],
-                                        "place_id": 1, "osm_type": "node", "osm_id": 1}]
+        body = (
+            []
+            if hit is None
+            else [
+                {"lat": hit[0], "lon": hit[1], "display_name": hit[2], "place_id": 1, "osm_type": "node", "osm_id": 1}
+            ]
+        )
         data = json.dumps(body, ensure_ascii=False).encode()
         self.send_response(200)
         self.send_header("Content-Type", "application/json; charset=utf-8")
@@ -53,8 +58,13 @@ def nominatim():
 
 
 def config(url: str) -> dict:
-    return {"GEOCODER": "nominatim", "GEOCODER_URL": url, "GEOCODER_MIN_DELAY_S": 0,
-            "GEOCODER_TIMEOUT_S": 5, "GEOCODER_USER_AGENT": "locator-tests"}
+    return {
+        "GEOCODER": "nominatim",
+        "GEOCODER_URL": url,
+        "GEOCODER_MIN_DELAY_S": 0,
+        "GEOCODER_TIMEOUT_S": 5,
+        "GEOCODER_USER_AGENT": "locator-tests",
+    }
 
 
 def test_an_address_comes_back_as_coordinates_and_intact(nominatim):
@@ -90,13 +100,27 @@ def test_an_import_geocodes_rows_without_coordinates(nominatim, db_url, session,
     from locator.models import Place
 
     f = tmp_path / "pasts.csv"
-    f.write_text("id,name,address\n1,Pasts,\"Audēju iela 16, Rīga\"\n2,Nekur,Nekurienes iela 1\n", encoding="utf-8")
+    f.write_text('id,name,address\n1,Pasts,"Audēju iela 16, Rīga"\n2,Nekur,Nekurienes iela 1\n', encoding="utf-8")
     app = create_app({"DATABASE_URL": db_url, **config(nominatim)})
-    result = app.test_cli_runner().invoke(args=[
-        "import", "csv", str(f), "--kind", "post_office", "--licence", "CC0", "--attribution", "t",
-        "--skip-invalid", "--rejects", str(tmp_path / "r.csv")])
+    result = app.test_cli_runner().invoke(
+        args=[
+            "import",
+            "csv",
+            str(f),
+            "--kind",
+            "post_office",
+            "--licence",
+            "CC0",
+            "--attribution",
+            "t",
+            "--skip-invalid",
+            "--rejects",
+            str(tmp_path / "r.csv"),
+        ]
+    )
     assert result.exit_code == 0, result.output
     place = session.query(Place).one()
     assert place.name == "Pasts" and place.municipality == "Rīga"
     assert "coordinates missing and the geocoder found no place for 'Nekurienes iela 1'" in (
-        tmp_path / "r.csv").read_text(encoding="utf-8")
+        tmp_path / "r.csv"
+    ).read_text(encoding="utf-8")

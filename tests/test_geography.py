@@ -20,16 +20,49 @@ KADAGA = (24.3659, 57.0953)  # a village in Ādaži parish
 VALGA = (26.0470, 57.7770)  # Estonia, about 1 km across the border from Valka
 
 OFFICIAL_43 = {
-    "Rīga", "Daugavpils", "Jelgava", "Jūrmala", "Liepāja", "Rēzekne", "Ventspils",
-    "Ādažu novads", "Aizkraukles novads", "Alūksnes novads", "Augšdaugavas novads",
-    "Balvu novads", "Bauskas novads", "Cēsu novads", "Dienvidkurzemes novads",
-    "Dobeles novads", "Gulbenes novads", "Jēkabpils novads", "Jelgavas novads",
-    "Ķekavas novads", "Krāslavas novads", "Kuldīgas novads", "Limbažu novads",
-    "Līvānu novads", "Ludzas novads", "Madonas novads", "Mārupes novads", "Ogres novads",
-    "Olaines novads", "Preiļu novads", "Rēzeknes novads", "Ropažu novads",
-    "Salaspils novads", "Saldus novads", "Saulkrastu novads", "Siguldas novads",
-    "Smiltenes novads", "Talsu novads", "Tukuma novads", "Valkas novads",
-    "Valmieras novads", "Varakļānu novads", "Ventspils novads",
+    "Rīga",
+    "Daugavpils",
+    "Jelgava",
+    "Jūrmala",
+    "Liepāja",
+    "Rēzekne",
+    "Ventspils",
+    "Ādažu novads",
+    "Aizkraukles novads",
+    "Alūksnes novads",
+    "Augšdaugavas novads",
+    "Balvu novads",
+    "Bauskas novads",
+    "Cēsu novads",
+    "Dienvidkurzemes novads",
+    "Dobeles novads",
+    "Gulbenes novads",
+    "Jēkabpils novads",
+    "Jelgavas novads",
+    "Ķekavas novads",
+    "Krāslavas novads",
+    "Kuldīgas novads",
+    "Limbažu novads",
+    "Līvānu novads",
+    "Ludzas novads",
+    "Madonas novads",
+    "Mārupes novads",
+    "Ogres novads",
+    "Olaines novads",
+    "Preiļu novads",
+    "Rēzeknes novads",
+    "Ropažu novads",
+    "Salaspils novads",
+    "Saldus novads",
+    "Saulkrastu novads",
+    "Siguldas novads",
+    "Smiltenes novads",
+    "Talsu novads",
+    "Tukuma novads",
+    "Valkas novads",
+    "Valmieras novads",
+    "Varakļānu novads",
+    "Ventspils novads",
 }
 
 
@@ -112,7 +145,13 @@ def test_there_are_43_distinct_official_names_with_latvian_diacritics():
     # the genitive forms of the source are gone
     assert not {"Jelgavas", "Rēzeknes", "Jūrmalas", "Liepājas"} & set(names)
     assert {
-        "Rīga", "Daugavpils", "Jelgava", "Jūrmala", "Liepāja", "Rēzekne", "Ventspils"
+        "Rīga",
+        "Daugavpils",
+        "Jelgava",
+        "Jūrmala",
+        "Liepāja",
+        "Rēzekne",
+        "Ventspils",
     } == geography.STATE_CITY_MUNICIPALITIES
 
 

@@ -71,10 +71,16 @@ def test_fees_stay_numbers():
 
 
 def test_booleans_are_kept_as_they_are(tmp_path):
-    path = write(tmp_path, feature_collection(
-        {"type": "Feature", "geometry": {"type": "Point", "coordinates": [24, 57]},
-         "properties": {"name": True, "fee_buy_phones": False}},
-    ))
+    path = write(
+        tmp_path,
+        feature_collection(
+            {
+                "type": "Feature",
+                "geometry": {"type": "Point", "coordinates": [24, 57]},
+                "properties": {"name": True, "fee_buy_phones": False},
+            },
+        ),
+    )
     (record,) = read_geojson(path)
     assert record.fields["name"] is True
     assert record.fields["fee_buy_phones"] is False
@@ -119,23 +125,29 @@ def test_a_null_geometry_is_reported_under_the_geometry_problem_key():
 
 
 def test_a_null_geometry_with_lat_and_lon_properties_keeps_those(tmp_path):
-    path = write(tmp_path, feature_collection(
-        {"type": "Feature", "geometry": None, "properties": {"name": "x", "lat": "56,95", "lon": 24.1}},
-    ))
+    path = write(
+        tmp_path,
+        feature_collection(
+            {"type": "Feature", "geometry": None, "properties": {"name": "x", "lat": "56,95", "lon": 24.1}},
+        ),
+    )
     (record,) = read_geojson(path)
     assert (record.fields["lat"], record.fields["lon"]) == ("56,95", 24.1)  # as found: the validator judges
     assert GEOMETRY_PROBLEM not in record.fields
 
 
 def test_other_geometries_and_items_that_are_not_features_are_reported(tmp_path):
-    path = write(tmp_path, feature_collection(
-        {"type": "Feature", "geometry": {"type": "MultiPoint", "coordinates": [[24, 57]]}, "properties": {}},
-        {"type": "Feature", "geometry": {"type": "MultiPoint", "coordinates": [[24, 57], [25, 57]]}},
-        {"type": "Feature", "geometry": {"type": "Point", "coordinates": ["24", 57]}},
-        {"type": "Feature", "geometry": {"type": "Circle", "coordinates": [24, 57]}},
-        {"type": "Point", "coordinates": [24, 57]},
-        [24, 57],
-    ))
+    path = write(
+        tmp_path,
+        feature_collection(
+            {"type": "Feature", "geometry": {"type": "MultiPoint", "coordinates": [[24, 57]]}, "properties": {}},
+            {"type": "Feature", "geometry": {"type": "MultiPoint", "coordinates": [[24, 57], [25, 57]]}},
+            {"type": "Feature", "geometry": {"type": "Point", "coordinates": ["24", 57]}},
+            {"type": "Feature", "geometry": {"type": "Circle", "coordinates": [24, 57]}},
+            {"type": "Point", "coordinates": [24, 57]},
+            [24, 57],
+        ),
+    )
     records = list(read_geojson(path))
     assert (records[0].fields["lat"], records[0].fields["lon"]) == (57.0, 24.0)
     assert [r.fields.get(GEOMETRY_PROBLEM) for r in records[1:]] == [
@@ -148,12 +160,22 @@ def test_other_geometries_and_items_that_are_not_features_are_reported(tmp_path)
 
 
 def test_a_mapping_names_the_property_for_each_canonical_field_and_wins_over_a_canonical_property():
-    mapping = {"source_ref": "nr", "kind": "veids", "name": "nosaukums", "address": "adrese",
-               "fee_buy_services": "komisija"}
+    mapping = {
+        "source_ref": "nr",
+        "kind": "veids",
+        "name": "nosaukums",
+        "address": "adrese",
+        "fee_buy_services": "komisija",
+    }
     fields = by_number(MAPPED, mapping=mapping)[1].fields
     assert fields == {
-        "source_ref": "D-001", "kind": "dealer", "name": "Jāņkrogs", "address": "Jāņkrogs, Ādaži, LV-2164",
-        "fee_buy_services": "0,30", "lat": 56.5047, "lon": 21.0107,
+        "source_ref": "D-001",
+        "kind": "dealer",
+        "name": "Jāņkrogs",
+        "address": "Jāņkrogs, Ādaži, LV-2164",
+        "fee_buy_services": "0,30",
+        "lat": 56.5047,
+        "lon": 21.0107,
     }
 
 
@@ -184,10 +206,17 @@ def test_a_mapping_to_an_unknown_field_is_a_value_error():
 
 
 def test_a_single_feature_is_read_as_a_collection_of_one(tmp_path):
-    path = write(tmp_path, json.dumps(
-        {"type": "Feature", "id": "f1", "geometry": {"type": "Point", "coordinates": [24.1, 56.9]},
-         "properties": {"name": "Viens"}}
-    ))
+    path = write(
+        tmp_path,
+        json.dumps(
+            {
+                "type": "Feature",
+                "id": "f1",
+                "geometry": {"type": "Point", "coordinates": [24.1, 56.9]},
+                "properties": {"name": "Viens"},
+            }
+        ),
+    )
     (record,) = read_geojson(path)
     assert record.feature == 1
     assert record.fields == {"name": "Viens", "source_ref": "f1", "lat": 56.9, "lon": 24.1}
@@ -247,15 +276,28 @@ def test_a_collection_without_a_features_list_is_a_file_problem(tmp_path):
 
 
 def test_a_projected_crs_is_a_file_problem_and_wgs84_is_fine(tmp_path):
-    lks92 = write(tmp_path, json.dumps({"type": "FeatureCollection", "features": [],
-                                        "crs": {"type": "name", "properties": {"name": "urn:ogc:def:crs:EPSG::3059"}}}))
+    lks92 = write(
+        tmp_path,
+        json.dumps(
+            {
+                "type": "FeatureCollection",
+                "features": [],
+                "crs": {"type": "name", "properties": {"name": "urn:ogc:def:crs:EPSG::3059"}},
+            }
+        ),
+    )
     with pytest.raises(FileProblem) as exc:
         read_geojson(lks92)
     assert str(exc.value).startswith(f"{lks92}: coordinates are in urn:ogc:def:crs:EPSG::3059, not WGS 84")
     assert "ogr2ogr -t_srs EPSG:4326" in str(exc.value)
     for name in ("urn:ogc:def:crs:OGC:1.3:CRS84", "EPSG:4326", "urn:ogc:def:crs:EPSG::4326"):
-        ok = write(tmp_path, json.dumps({"type": "FeatureCollection", "features": [],
-                                         "crs": {"type": "name", "properties": {"name": name}}}), "ok.geojson")
+        ok = write(
+            tmp_path,
+            json.dumps(
+                {"type": "FeatureCollection", "features": [], "crs": {"type": "name", "properties": {"name": name}}}
+            ),
+            "ok.geojson",
+        )
         assert list(read_geojson(ok)) == []
 
 

@@ -22,8 +22,13 @@ def riga(*args: int) -> datetime:
 
 def same_instant(a: datetime | None, b: datetime) -> bool:
     """Equal as instants *and* both in Riga time (== alone ignores the zone)."""
-    return a is not None and a.timestamp() == b.timestamp() and a.utcoffset() == b.utcoffset() \
-        and a.tzinfo is not None and getattr(a.tzinfo, "key", None) == "Europe/Riga"
+    return (
+        a is not None
+        and a.timestamp() == b.timestamp()
+        and a.utcoffset() == b.utcoffset()
+        and a.tzinfo is not None
+        and getattr(a.tzinfo, "key", None) == "Europe/Riga"
+    )
 
 
 def elapsed(start: datetime, end: datetime) -> timedelta:
@@ -145,8 +150,23 @@ def test_holiday_in_a_weekday_list_and_in_a_comment():
 
 
 def test_latvian_holidays_of_2026_are_known():
-    for day in [(1, 1), (4, 3), (4, 5), (4, 6), (5, 1), (5, 4), (5, 10), (5, 24),
-                (6, 23), (6, 24), (11, 18), (12, 24), (12, 25), (12, 26), (12, 31)]:
+    for day in [
+        (1, 1),
+        (4, 3),
+        (4, 5),
+        (4, 6),
+        (5, 1),
+        (5, 4),
+        (5, 10),
+        (5, 24),
+        (6, 23),
+        (6, 24),
+        (11, 18),
+        (12, 24),
+        (12, 25),
+        (12, 26),
+        (12, 31),
+    ]:
         assert is_public_holiday(date(2026, *day)), day
     assert not is_public_holiday(date(2026, 11, 25))
 
@@ -236,10 +256,19 @@ def test_an_unknown_rule_is_known_but_neither_open_nor_closed():
     assert same_instant(s.until, riga(2026, 7, 7, 17, 0))
 
 
-@pytest.mark.parametrize("expression", [
-    "24/7", WEEKDAYS, WEEKDAYS_PH_OFF, "Mo-Sa 10:00-20:00; PH 10:00-16:00",
-    "Mo-Fr 08:00-18:00; PH,Su off", "PH +1 day off", "sunrise-sunset", "Mo-Fr 22:00-02:00",
-])
+@pytest.mark.parametrize(
+    "expression",
+    [
+        "24/7",
+        WEEKDAYS,
+        WEEKDAYS_PH_OFF,
+        "Mo-Sa 10:00-20:00; PH 10:00-16:00",
+        "Mo-Fr 08:00-18:00; PH,Su off",
+        "PH +1 day off",
+        "sunrise-sunset",
+        "Mo-Fr 22:00-02:00",
+    ],
+)
 def test_valid_expressions_are_valid(expression):
     assert is_valid(expression)
 

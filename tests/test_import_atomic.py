@@ -28,9 +28,7 @@ def fingerprint(url: str) -> tuple[int, int, str]:
         places = conn.execute(text("SELECT count(*) FROM places")).scalar_one()
         offers = conn.execute(text("SELECT count(*) FROM offers")).scalar_one()
         digest = hashlib.sha256()
-        for row in conn.execute(text(
-            "SELECT id, source_ref, name, ST_X(geom), ST_Y(geom) FROM places ORDER BY id"
-        )):
+        for row in conn.execute(text("SELECT id, source_ref, name, ST_X(geom), ST_Y(geom) FROM places ORDER BY id")):
             digest.update(repr(tuple(row)).encode())
     return places, offers, digest.hexdigest()
 
@@ -51,9 +49,11 @@ def _writing(url: str, wal: Path | None) -> bool:
     if wal is not None:
         return wal.exists() and wal.stat().st_size > 2_000_000
     with create_engine(url).connect() as conn:
-        rows = conn.execute(text(
-            "SELECT query FROM pg_stat_activity WHERE application_name = 'locator-kill-test'"
-        )).scalars().all()
+        rows = (
+            conn.execute(text("SELECT query FROM pg_stat_activity WHERE application_name = 'locator-kill-test'"))
+            .scalars()
+            .all()
+        )
     return any(("INSERT INTO places" in q or "INSERT INTO offers" in q or "COPY" in q) for q in rows)
 
 
@@ -61,8 +61,22 @@ def test_a_killed_import_leaves_the_database_as_it_was(db_url, session, big_csv,
     runner = create_app({"DATABASE_URL": db_url}).test_cli_runner()
     small = tmp_path / "small.csv"
     small.write_text("id,name,lat,lon\n1,Rīgas bankomāts,56.95,24.11\n", encoding="utf-8")
-    first = runner.invoke(args=["import", "csv", str(small), "--source", "small", "--kind", "atm",
-                                "--licence", "CC0", "--attribution", "test", "--quiet"])
+    first = runner.invoke(
+        args=[
+            "import",
+            "csv",
+            str(small),
+            "--source",
+            "small",
+            "--kind",
+            "atm",
+            "--licence",
+            "CC0",
+            "--attribution",
+            "test",
+            "--quiet",
+        ]
+    )
     assert first.exit_code == 0, first.output
     before = fingerprint(db_url)
 
@@ -71,9 +85,26 @@ def test_a_killed_import_leaves_the_database_as_it_was(db_url, session, big_csv,
     env = {**os.environ, "LOCATOR_DATABASE_URL": db_url, "PGAPPNAME": "locator-kill-test"}
     flask = str(Path(sys.executable).with_name("flask"))
     proc = subprocess.Popen(
-        [flask, "--app", "locator", "import", "csv", str(big_csv), "--source", "big", "--kind", "atm",
-         "--licence", "CC0", "--attribution", "test", "--quiet"],
-        env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+        [
+            flask,
+            "--app",
+            "locator",
+            "import",
+            "csv",
+            str(big_csv),
+            "--source",
+            "big",
+            "--kind",
+            "atm",
+            "--licence",
+            "CC0",
+            "--attribution",
+            "test",
+            "--quiet",
+        ],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
         cwd=Path(__file__).parent.parent,
     )
     deadline = time.monotonic() + 120

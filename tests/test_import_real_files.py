@@ -24,10 +24,29 @@ def test_the_osm_shops_clip_to_latvia_and_name_the_unnamed(db_url, session, tmp_
     inside = [f for f in features if in_latvia(*f["geometry"]["coordinates"][:2])]
     unnamed = [f for f in inside if not (f["properties"].get("name") or "").strip()]
     rejects = tmp_path / "rejected.csv"
-    result = create_app({"DATABASE_URL": db_url}).test_cli_runner().invoke(args=[
-        "import", "geojson", str(SHOPS), "--source", "osm-shops", "--kind", "dealer",
-        "--licence", "ODbL 1.0", "--attribution", "© OpenStreetMap contributors",
-        "--clip", "--skip-invalid", "--rejects", str(rejects)])
+    result = (
+        create_app({"DATABASE_URL": db_url})
+        .test_cli_runner()
+        .invoke(
+            args=[
+                "import",
+                "geojson",
+                str(SHOPS),
+                "--source",
+                "osm-shops",
+                "--kind",
+                "dealer",
+                "--licence",
+                "ODbL 1.0",
+                "--attribution",
+                "© OpenStreetMap contributors",
+                "--clip",
+                "--skip-invalid",
+                "--rejects",
+                str(rejects),
+            ]
+        )
+    )
     assert result.exit_code == 0, result.output
     assert f"{len(features) - len(inside)} clipped" in result.output
     assert f"{len(unnamed)} rejected" in result.output

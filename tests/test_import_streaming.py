@@ -37,14 +37,19 @@ def rows(n: int = N, seed: int = 3) -> list[dict]:
     out = []
     for i, (lat, lon) in enumerate(random_points_in_latvia(n, seed)):
         kind = rng.choice(("atm", "bank_branch", "post_office", "dealer"))
-        out.append({
-            "id": f"r-{i:05d}", "name": f"{rng.choice(('Swedbank', 'SEB', 'Pasts'))} Nr. {i} Rīgā",
-            "kind": kind, "brand": rng.choice(("Swedbank", "SEB", "")),
-            "address": rng.choice(("Audēju iela 16, Rīga", "Ģimnāzijas iela 1, Daugavpils", "")),
-            "lat": f"{lat:.6f}".replace(".", ",") if i % 7 == 0 else repr(lat), "lon": repr(lon),
-            "fee_bill_payment": rng.choice(("0", "0,50", "1.20", "")),
-            "condition_bill_payment": "",
-        })
+        out.append(
+            {
+                "id": f"r-{i:05d}",
+                "name": f"{rng.choice(('Swedbank', 'SEB', 'Pasts'))} Nr. {i} Rīgā",
+                "kind": kind,
+                "brand": rng.choice(("Swedbank", "SEB", "")),
+                "address": rng.choice(("Audēju iela 16, Rīga", "Ģimnāzijas iela 1, Daugavpils", "")),
+                "lat": f"{lat:.6f}".replace(".", ",") if i % 7 == 0 else repr(lat),
+                "lon": repr(lon),
+                "fee_bill_payment": rng.choice(("0", "0,50", "1.20", "")),
+                "condition_bill_payment": "",
+            }
+        )
     return out
 
 
@@ -60,21 +65,34 @@ def dump(session) -> dict:
     """Everything an import writes, keyed by the source's ids (database ids differ between runs)."""
     postgis = session.connection().dialect.name == "postgresql"
     geom = "encode(ST_AsEWKB(geom), 'hex')" if postgis else "hex(geom)"
-    places = session.execute(text(
-        f"SELECT source_ref, kind, name, brand, address, municipality, opening_hours, {geom} "
-        "FROM places ORDER BY source_ref")).all()
-    offers = session.execute(text(
-        "SELECT p.source_ref, o.service, o.fee_eur, o.condition, o.note FROM offers o "
-        "JOIN places p ON p.id = o.place_id ORDER BY p.source_ref, o.service, o.fee_eur")).all()
+    places = session.execute(
+        text(
+            f"SELECT source_ref, kind, name, brand, address, municipality, opening_hours, {geom} "
+            "FROM places ORDER BY source_ref"
+        )
+    ).all()
+    offers = session.execute(
+        text(
+            "SELECT p.source_ref, o.service, o.fee_eur, o.condition, o.note FROM offers o "
+            "JOIN places p ON p.id = o.place_id ORDER BY p.source_ref, o.service, o.fee_eur"
+        )
+    ).all()
     if postgis:
-        indexed = session.execute(text("SELECT count(*) FROM places WHERE geom && ST_MakeEnvelope(20, 55, 29, 59, 4326)")).scalar()
+        indexed = session.execute(
+            text("SELECT count(*) FROM places WHERE geom && ST_MakeEnvelope(20, 55, 29, 59, 4326)")
+        ).scalar()
         triggers = []
     else:
-        indexed = session.execute(text('SELECT count(*) FROM "idx_places_geom" r JOIN places p ON p.id = r.pkid '
-                                       "WHERE r.xmin <= ST_X(p.geom) AND ST_X(p.geom) <= r.xmax "
-                                       "AND r.ymin <= ST_Y(p.geom) AND ST_Y(p.geom) <= r.ymax")).scalar()
-        triggers = session.execute(text("SELECT name, sql FROM sqlite_master WHERE type = 'trigger' "
-                                        "AND tbl_name = 'places' ORDER BY name")).all()
+        indexed = session.execute(
+            text(
+                'SELECT count(*) FROM "idx_places_geom" r JOIN places p ON p.id = r.pkid '
+                "WHERE r.xmin <= ST_X(p.geom) AND ST_X(p.geom) <= r.xmax "
+                "AND r.ymin <= ST_Y(p.geom) AND ST_Y(p.geom) <= r.ymax"
+            )
+        ).scalar()
+        triggers = session.execute(
+            text("SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'places' ORDER BY name")
+        ).all()
     return {"places": places, "offers": offers, "indexed": indexed, "triggers": triggers}
 
 
@@ -86,8 +104,16 @@ def wipe(session) -> None:
 
 
 def imported(session, records, path, **options):
-    report = run_import(session, records, SOURCE, file=str(path), file_format="csv", sha256="0" * 64,
-                        rules=options.pop("rules", Rules()), **options)
+    report = run_import(
+        session,
+        records,
+        SOURCE,
+        file=str(path),
+        file_format="csv",
+        sha256="0" * 64,
+        rules=options.pop("rules", Rules()),
+        **options,
+    )
     session.commit()
     return report
 
@@ -102,7 +128,7 @@ def test_a_chunked_import_writes_what_a_whole_file_import_writes(session, tmp_pa
     assert streamed.inserted == N and not streamed.rejected
     chunked = dump(session)
     wipe(session)
-    whole = imported(session, list(read_csv(path)), path)   # records, not a Table: the whole-file path
+    whole = imported(session, list(read_csv(path)), path)  # records, not a Table: the whole-file path
     assert whole.inserted == N
     assert dump(session) == chunked
     assert chunked["indexed"] == N and len(chunked["offers"]) > N / 2
@@ -135,7 +161,7 @@ def test_a_rejected_row_in_a_late_chunk_stops_the_writes_and_every_reason_is_lis
         f"{path}:2302: lat '56.9x' is not a number",
     ]
     assert not writer_threads()
-    session.rollback()   # as the CLI does: what the first chunks wrote goes
+    session.rollback()  # as the CLI does: what the first chunks wrote goes
     assert session.execute(text("SELECT count(*) FROM places")).scalar() == 0
     assert session.execute(text("SELECT count(*) FROM sources")).scalar() == 0
 
@@ -143,19 +169,18 @@ def test_a_rejected_row_in_a_late_chunk_stops_the_writes_and_every_reason_is_lis
 def test_with_skip_invalid_every_chunk_writes_its_valid_rows(session, tmp_path):
     table = rows()
     for i in (0, 399, 1234, N - 1):
-        table[i]["lon"] = "12.5"   # outside Latvia
-    table[2000]["id"] = table[100]["id"]   # the same id, chunks apart
+        table[i]["lon"] = "12.5"  # outside Latvia
+    table[2000]["id"] = table[100]["id"]  # the same id, chunks apart
     path = write(tmp_path / "atms.csv", table)
     report = imported(session, read_csv(path), path, skip_invalid=True)
     assert report.inserted == N - 5 and len(report.rejected) == 5
-    assert report.rejected[-2] == (f"{path}:2002",
-                                   f"duplicate id 'r-00100' in the file (first at {path}:102)")
+    assert report.rejected[-2] == (f"{path}:2002", f"duplicate id 'r-00100' in the file (first at {path}:102)")
     assert session.execute(text("SELECT count(*) FROM places")).scalar() == N - 5
 
 
 def test_a_chunk_that_json_cannot_carry_is_written_all_the_same(session, tmp_path):
     table = rows()
-    table[1500]["fee_bill_payment"] = "-0"   # -0.0: SQLite's JSON path would write 0.0
+    table[1500]["fee_bill_payment"] = "-0"  # -0.0: SQLite's JSON path would write 0.0
     path = write(tmp_path / "atms.csv", table)
     imported(session, read_csv(path), path)
     chunked = dump(session)
@@ -167,11 +192,12 @@ def test_a_chunk_that_json_cannot_carry_is_written_all_the_same(session, tmp_pat
 
 def test_a_nul_character_is_a_rejected_row_on_both_engines(session, tmp_path):
     table = rows()
-    table[1500]["name"] = "Nul\x00byte"   # PostgreSQL cannot store it; a UTF-16 file read as UTF-8 has many
+    table[1500]["name"] = "Nul\x00byte"  # PostgreSQL cannot store it; a UTF-16 file read as UTF-8 has many
     path = write(tmp_path / "atms.csv", table)
     report = imported(session, read_csv(path), path, skip_invalid=True)
-    assert report.rejected == [(f"{path}:1502", "name contains a NUL character (0x00); is the file UTF-16? "
-                                                "(give --encoding)")]
+    assert report.rejected == [
+        (f"{path}:1502", "name contains a NUL character (0x00); is the file UTF-16? (give --encoding)")
+    ]
     assert report.inserted == N - 1
 
 
@@ -193,7 +219,7 @@ def test_a_row_that_cannot_be_split_late_in_the_file_fails_the_import_and_writes
     path = write(tmp_path / "atms.csv", rows())
     with open(path, "a", encoding="utf-8") as fh:
         fh.write('r-99999,"Never closed,atm,,,56.9,24.1,,\n')
-    table = read_csv(path)   # the rows are split as the import asks for them
+    table = read_csv(path)  # the rows are split as the import asks for them
     with pytest.raises(FileProblem) as caught:
         imported(session, table, path)
     assert str(caught.value).startswith(f'{path}:{N + 2}: a " opened in this row is never closed')
@@ -209,9 +235,9 @@ def test_readers_are_answered_while_an_import_holds_its_transaction(session, eng
 
     table = rows()
     first = write(tmp_path / "first.csv", table[:50])
-    imported(session, read_csv(first), first)   # committed: what readers see meanwhile
+    imported(session, read_csv(first), first)  # committed: what readers see meanwhile
     seen: list[int] = []
-    if engine.dialect.name == "postgresql":   # a blocked reader fails after 2 s instead of waiting
+    if engine.dialect.name == "postgresql":  # a blocked reader fails after 2 s instead of waiting
         engine = create_engine(engine.url, connect_args={"options": "-c lock_timeout=2s"})
     reader = session_for(engine)
 
@@ -221,11 +247,18 @@ def test_readers_are_answered_while_an_import_holds_its_transaction(session, eng
         reader.rollback()
 
     rest = write(tmp_path / "rest.csv", table[50:])
-    report = run_import(session, read_csv(rest), SourceInfo(name="more", title="More", licence="test",
-                                                             attribution="locator tests"),
-                        file=str(rest), file_format="csv", sha256="2" * 64, rules=Rules(), on_rows=read_now)
+    report = run_import(
+        session,
+        read_csv(rest),
+        SourceInfo(name="more", title="More", licence="test", attribution="locator tests"),
+        file=str(rest),
+        file_format="csv",
+        sha256="2" * 64,
+        rules=Rules(),
+        on_rows=read_now,
+    )
     session.commit()
     reader.close()
     engine.dispose()
     assert report.inserted == N - 50
-    assert len(seen) >= 5 and set(seen) == {3}   # answered between every chunk, from the first file
+    assert len(seen) >= 5 and set(seen) == {3}  # answered between every chunk, from the first file

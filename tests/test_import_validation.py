@@ -21,35 +21,46 @@ def record(**fields) -> Record:
 
 REJECTIONS = [
     ({"lat": None, "lon": None}, "coordinates missing: no lat and lon, and no address to geocode"),
-    ({"lat": None, "lon": None, "address": "Audēju iela 16, Rīga"},
-     "coordinates missing and no geocoder is configured to find 'Audēju iela 16, Rīga' "
-     "(set LOCATOR_GEOCODER, or add lat and lon)"),
+    (
+        {"lat": None, "lon": None, "address": "Audēju iela 16, Rīga"},
+        "coordinates missing and no geocoder is configured to find 'Audēju iela 16, Rīga' "
+        "(set LOCATOR_GEOCODER, or add lat and lon)",
+    ),
     ({"lat": None}, "lat is missing"),
     ({"lon": ""}, "lon is missing"),
     ({"lat": "56.9x"}, "lat '56.9x' is not a number"),
     ({"lon": "nan"}, "lon 'nan' is not a number"),
     ({"lat": "91"}, "lat 91 is out of range (-90..90)"),
     ({"lon": "-181.5"}, "lon -181.5 is out of range (-180..180)"),
-    ({"lat": "24.1052", "lon": "56.9496"},
-     "lat 24.1052 and lon 56.9496 look swapped: the point is in Latvia the other way round "
-     "(check the lat and lon columns)"),
-    ({"lat": "54.6872", "lon": "25.2797"},
-     "the point lat 54.6872, lon 25.2797 is outside Latvia (use --clip to skip such points)"),
+    (
+        {"lat": "24.1052", "lon": "56.9496"},
+        "lat 24.1052 and lon 56.9496 look swapped: the point is in Latvia the other way round "
+        "(check the lat and lon columns)",
+    ),
+    (
+        {"lat": "54.6872", "lon": "25.2797"},
+        "the point lat 54.6872, lon 25.2797 is outside Latvia (use --clip to skip such points)",
+    ),
     ({"name": "  "}, "name is empty"),
     ({"address": "Audēju\x00iela"}, "address contains a NUL character (0x00); is the file UTF-16? (give --encoding)"),
     ({"name": "Swedbank \ud83d"}, "name contains a lone surrogate (U+D83D), which is not text; fix the file's escapes"),
     ({"kind": None}, "kind is empty (add a kind column, or give --kind)"),
-    ({"kind": "casino"},
-     "unknown kind 'casino'; expected one of: bank_branch, atm, post_office, dealer, telecom_shop"),
+    ({"kind": "casino"}, "unknown kind 'casino'; expected one of: bank_branch, atm, post_office, dealer, telecom_shop"),
     ({"fee_bill_payment": "-0,50"}, "fee_bill_payment '-0,50' is negative"),
     ({"fee_bill_payment": "free"}, "fee_bill_payment 'free' is not a number"),
     ({"condition_bill_payment": "salary_card=SEB"}, "condition_bill_payment is given without fee_bill_payment"),
-    ({"fee_bill_payment": "0", "condition_bill_payment": "vip"},
-     "condition_bill_payment 'vip' is not a condition; expected salary_card=<bank>"),
-    ({"offers": "teleport=0"},
-     "unknown service 'teleport' in offers; expected one of: bill_payment, cash_deposit, buy_services, buy_phones"),
-    ({GEOMETRY_PROBLEM: "a LineString is not a place; expected a Point or an area"},
-     "a LineString is not a place; expected a Point or an area"),
+    (
+        {"fee_bill_payment": "0", "condition_bill_payment": "vip"},
+        "condition_bill_payment 'vip' is not a condition; expected salary_card=<bank>",
+    ),
+    (
+        {"offers": "teleport=0"},
+        "unknown service 'teleport' in offers; expected one of: bill_payment, cash_deposit, buy_services, buy_phones",
+    ),
+    (
+        {GEOMETRY_PROBLEM: "a LineString is not a place; expected a Point or an area"},
+        "a LineString is not a place; expected a Point or an area",
+    ),
 ]
 
 
@@ -71,18 +82,21 @@ def test_clip_skips_points_outside_latvia_instead_of_rejecting():
 
 
 def test_decimal_commas_and_a_default_kind():
-    row = to_place_row(record(kind=None, lat="56,9496", lon="24,1052", fee_bill_payment="0,50"),
-                       Rules(default_kind="atm"))
+    row = to_place_row(
+        record(kind=None, lat="56,9496", lon="24,1052", fee_bill_payment="0,50"), Rules(default_kind="atm")
+    )
     assert (row.kind, row.lat, row.lon) == ("atm", 56.9496, 24.1052)
     assert [(o.service, o.fee_eur) for o in row.offers] == [("bill_payment", Decimal("0.50"))]
 
 
 def test_the_row_fees_win_and_the_fee_table_fills_in_with_the_salary_card_condition():
-    rules = Rules(fee_rules=[
-        FeeRule("atm", None, "bill_payment", "0.00", "salary_card={brand}", None),
-        FeeRule("atm", None, "bill_payment", "1.20", None, None),
-        FeeRule("atm", None, "cash_deposit", "0.00", "salary_card={brand}", None),
-    ])
+    rules = Rules(
+        fee_rules=[
+            FeeRule("atm", None, "bill_payment", "0.00", "salary_card={brand}", None),
+            FeeRule("atm", None, "bill_payment", "1.20", None, None),
+            FeeRule("atm", None, "cash_deposit", "0.00", "salary_card={brand}", None),
+        ]
+    )
     row = to_place_row(record(brand="Swedbank", fee_cash_deposit="0.30"), rules)
     assert sorted((o.service, o.fee_eur, o.condition) for o in row.offers) == [
         ("bill_payment", Decimal("0.00"), "salary_card=swedbank"),
@@ -94,7 +108,9 @@ def test_the_row_fees_win_and_the_fee_table_fills_in_with_the_salary_card_condit
 def test_the_offers_field_carries_several_offers_per_service():
     row = to_place_row(record(offers="bill_payment=0.00 if salary_card=swedbank; bill_payment=1,20"), Rules())
     assert [(o.fee_eur, o.condition) for o in row.offers] == [
-        (Decimal("0.00"), "salary_card=swedbank"), (Decimal("1.20"), None)]
+        (Decimal("0.00"), "salary_card=swedbank"),
+        (Decimal("1.20"), None),
+    ]
 
 
 def test_a_row_without_an_id_gets_a_stable_one_and_a_municipality():

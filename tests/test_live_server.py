@@ -60,9 +60,13 @@ def test_a_form_served_by_one_process_posts_to_another(demo_db_url, tmp_path):
     env = {k: v for k, v in os.environ.items() if k != "LOCATOR_SECRET_KEY"}
     env["LOCATOR_DATABASE_URL"] = demo_db_url
     gunicorn = str(Path(sys.executable).with_name("gunicorn"))
-    proc = subprocess.Popen([gunicorn, "-b", f"127.0.0.1:{port}", "-w", "2", "--max-requests", "1",
-                             "locator:create_app()"], env=env, cwd=Path(__file__).parent.parent,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(
+        [gunicorn, "-b", f"127.0.0.1:{port}", "-w", "2", "--max-requests", "1", "locator:create_app()"],
+        env=env,
+        cwd=Path(__file__).parent.parent,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 30

@@ -56,16 +56,18 @@ def test_local_links_only_finds_external_links():
         "<link rel='stylesheet' href='http://cdn.example/y.css'/><link href=//cdn.example/z.css>"
         '<a href="https://www.openstreetmap.org/copyright">not a resource</a>'
     )
-    assert local_links_only(html) == [
-        "https://cdn.example/x.js", "http://cdn.example/y.css", "//cdn.example/z.css"]
+    assert local_links_only(html) == ["https://cdn.example/x.js", "http://cdn.example/y.css", "//cdn.example/z.css"]
 
 
 def test_folium_class_defaults_are_untouched():
-    before = (copy.deepcopy(folium.Map.default_js), copy.deepcopy(folium.Map.default_css),
-              copy.deepcopy(MarkerCluster.default_js), copy.deepcopy(MarkerCluster.default_css))
+    before = (
+        copy.deepcopy(folium.Map.default_js),
+        copy.deepcopy(folium.Map.default_css),
+        copy.deepcopy(MarkerCluster.default_js),
+        copy.deepcopy(MarkerCluster.default_css),
+    )
     render(busy_map())
-    after = (folium.Map.default_js, folium.Map.default_css,
-             MarkerCluster.default_js, MarkerCluster.default_css)
+    after = (folium.Map.default_js, folium.Map.default_css, MarkerCluster.default_js, MarkerCluster.default_css)
     assert after == before
     # A plain folium map built afterwards still links the CDNs (it is folium's, not ours).
     plain = folium.Map()
@@ -76,8 +78,13 @@ def test_folium_class_defaults_are_untouched():
 
 
 def test_every_folium_link_has_a_vendored_file():
-    names = {n for n, _ in folium.Map.default_js + folium.Map.default_css
-             + MarkerCluster.default_js + MarkerCluster.default_css}
+    names = {
+        n
+        for n, _ in folium.Map.default_js
+        + folium.Map.default_css
+        + MarkerCluster.default_js
+        + MarkerCluster.default_css
+    }
     assert names <= set(VENDOR_FILES), names - set(VENDOR_FILES)
     for name, rel in VENDOR_FILES.items():
         assert (VENDOR / rel).is_file(), f"{name}: {rel} is missing"
@@ -139,11 +146,13 @@ def test_callers_geojson_is_not_modified():
 def test_flask_serves_the_vendor_files(tmp_path):
     from locator import create_app
 
-    app = create_app({"DATABASE_URL": f"sqlite+pysqlite:///{tmp_path}/x.sqlite", "TESTING": True,
-                      "SECRET_KEY": "test"})
+    app = create_app({"DATABASE_URL": f"sqlite+pysqlite:///{tmp_path}/x.sqlite", "TESTING": True, "SECRET_KEY": "test"})
     client = app.test_client()
-    for rel in ("leaflet-1.9.3/leaflet.js", "leaflet-1.9.3/images/marker-icon.png",
-                "fontawesome-free-6.2.0/webfonts/fa-solid-900.woff2"):
+    for rel in (
+        "leaflet-1.9.3/leaflet.js",
+        "leaflet-1.9.3/images/marker-icon.png",
+        "fontawesome-free-6.2.0/webfonts/fa-solid-900.woff2",
+    ):
         r = client.get(f"/static/vendor/{rel}")
         assert r.status_code == 200, rel
         assert r.data == (VENDOR / rel).read_bytes()

@@ -63,10 +63,12 @@ def test_check_db_says_when_the_database_is_behind(empty_db):
 
 
 def test_check_db_names_a_missing_spatialite_module(tmp_path):
-    app = create_app({
-        "DATABASE_URL": f"sqlite+pysqlite:///{tmp_path}/x.sqlite",
-        "SPATIALITE_LIBRARY_PATH": "mod_spatialite_missing",
-    })
+    app = create_app(
+        {
+            "DATABASE_URL": f"sqlite+pysqlite:///{tmp_path}/x.sqlite",
+            "SPATIALITE_LIBRARY_PATH": "mod_spatialite_missing",
+        }
+    )
     result = app.test_cli_runner().invoke(args=["check-db"])
     assert result.exit_code == 1
     assert "could not load the SpatiaLite extension" in result.output

@@ -59,8 +59,8 @@ def test_skipped_elements_are_counted_on_the_reader(path):
     reader = OsmReader(path)
     assert len(list(reader)) == 10
     assert reader.elements == 15
-    assert reader.skipped_untagged == 4      # the corner nodes of way 302
-    assert reader.skipped_other_tags == 1    # shop=supermarket
+    assert reader.skipped_untagged == 4  # the corner nodes of way 302
+    assert reader.skipped_other_tags == 1  # shop=supermarket
     assert reader.skipped == 5
 
 
@@ -68,9 +68,14 @@ def test_skipped_elements_are_counted_on_the_reader(path):
 def test_a_bank_with_an_atm_is_a_bank_branch_with_its_address_the_latvian_way(path):
     record = by_ref(path)["node/101"]
     assert record.fields == {
-        "source_ref": "node/101", "kind": "bank_branch", "name": "Swedbank", "brand": "Swedbank",
-        "opening_hours": "Mo-Fr 09:00-18:00", "address": "Audēju iela 16, Rīga, LV-1050",
-        "lat": 56.948, "lon": 24.108,
+        "source_ref": "node/101",
+        "kind": "bank_branch",
+        "name": "Swedbank",
+        "brand": "Swedbank",
+        "opening_hours": "Mo-Fr 09:00-18:00",
+        "address": "Audēju iela 16, Rīga, LV-1050",
+        "lat": 56.948,
+        "lon": 24.108,
     }
     assert record.notes == []
 
@@ -80,8 +85,8 @@ def test_an_atm_without_a_name_is_named_after_its_brand_and_gets_its_fees(path):
     record = by_ref(path)["node/102"]
     assert record.fields["name"] == "Bankomāts Luminor"
     assert record.fields["operator"] == "Luminor Bank"
-    assert record.fields["fee_bill_payment"] == "0"      # fee=no
-    assert record.fields["fee_cash_deposit"] == "0"      # cash_in=yes
+    assert record.fields["fee_bill_payment"] == "0"  # fee=no
+    assert record.fields["fee_cash_deposit"] == "0"  # cash_in=yes
     assert record.notes == ["name: Bankomāts + brand"]
 
 
@@ -160,13 +165,30 @@ def test_latvian_letters_come_out_intact(path):
 
 
 def test_an_overpass_way_with_geometry_or_bounds_is_placed_from_them(tmp_path):
-    ring = [{"lat": 57.0, "lon": 24.0}, {"lat": 57.0, "lon": 24.01}, {"lat": 57.01, "lon": 24.01},
-            {"lat": 57.01, "lon": 24.0}, {"lat": 57.0, "lon": 24.0}]
-    path = write(tmp_path, json.dumps({"elements": [
-        {"type": "way", "id": 1, "geometry": ring, "tags": {"amenity": "post_office", "name": "A"}},
-        {"type": "way", "id": 2, "bounds": {"minlat": 56.0, "minlon": 24.0, "maxlat": 56.2, "maxlon": 24.4},
-         "tags": {"amenity": "bank", "name": "B"}},
-    ]}), "in.json")
+    ring = [
+        {"lat": 57.0, "lon": 24.0},
+        {"lat": 57.0, "lon": 24.01},
+        {"lat": 57.01, "lon": 24.01},
+        {"lat": 57.01, "lon": 24.0},
+        {"lat": 57.0, "lon": 24.0},
+    ]
+    path = write(
+        tmp_path,
+        json.dumps(
+            {
+                "elements": [
+                    {"type": "way", "id": 1, "geometry": ring, "tags": {"amenity": "post_office", "name": "A"}},
+                    {
+                        "type": "way",
+                        "id": 2,
+                        "bounds": {"minlat": 56.0, "minlon": 24.0, "maxlat": 56.2, "maxlon": 24.4},
+                        "tags": {"amenity": "bank", "name": "B"},
+                    },
+                ]
+            }
+        ),
+        "in.json",
+    )
     first, second = read_osm(path)
     assert Polygon([(p["lon"], p["lat"]) for p in ring]).contains(Point(first.fields["lon"], first.fields["lat"]))
     assert first.notes == [AREA_NOTE]
@@ -182,22 +204,28 @@ def test_a_way_without_centre_geometry_bounds_or_nodes_asks_for_out_center(tmp_p
 
 
 def test_a_way_with_some_nodes_missing_uses_the_rest_and_says_so(tmp_path):
-    path = write(tmp_path, """<osm>
+    path = write(
+        tmp_path,
+        """<osm>
       <node id="1" lat="57.0" lon="24.0"/>
       <node id="2" lat="57.0" lon="24.2"/>
       <way id="9"><nd ref="1"/><nd ref="2"/><nd ref="3"/><tag k="shop" v="mobile_phone"/><tag k="name" v="X"/></way>
-    </osm>""")
+    </osm>""",
+    )
     (record,) = read_osm(path)
     assert (record.fields["lat"], record.fields["lon"]) == pytest.approx((57.0, 24.1))
     assert record.notes == ["way: 1 of its 3 nodes are not in the file", LINE_NOTE]
 
 
 def test_xml_nodes_out_of_id_order_are_still_found(tmp_path):
-    path = write(tmp_path, """<osm>
+    path = write(
+        tmp_path,
+        """<osm>
       <node id="20" lat="57.0" lon="24.0"/>
       <node id="10" lat="57.0" lon="24.2"/>
       <way id="9"><nd ref="10"/><nd ref="20"/><tag k="amenity" v="atm"/><tag k="name" v="X"/></way>
-    </osm>""")
+    </osm>""",
+    )
     (record,) = read_osm(path)
     assert (record.fields["lat"], record.fields["lon"]) == pytest.approx((57.0, 24.1))
 
@@ -205,8 +233,10 @@ def test_xml_nodes_out_of_id_order_are_still_found(tmp_path):
 @pytest.mark.parametrize(
     ("tags", "expected"),
     [
-        ({"addr:street": "Audēju iela", "addr:housenumber": "16", "addr:city": "Rīga", "addr:postcode": "LV-1050"},
-         "Audēju iela 16, Rīga, LV-1050"),
+        (
+            {"addr:street": "Audēju iela", "addr:housenumber": "16", "addr:city": "Rīga", "addr:postcode": "LV-1050"},
+            "Audēju iela 16, Rīga, LV-1050",
+        ),
         ({"addr:street": "Brīvības iela", "addr:city": "Rīga"}, "Brīvības iela, Rīga"),
         ({"addr:housenumber": "5", "addr:place": "Kalnciems", "addr:postcode": "3016"}, "Kalnciems 5, LV-3016"),
         ({"addr:housename": "Jāņkrogs", "addr:place": "Ādaži"}, "Jāņkrogs, Ādaži"),
@@ -220,8 +250,15 @@ def test_addresses_are_formatted_the_latvian_way(tags, expected):
 
 @pytest.mark.parametrize(
     ("charge", "amount"),
-    [("0.50 EUR", "0.50"), ("EUR 1", "1"), ("€0,30", "0,30"), ("0.50 EUR/use", "0.50"),
-     ("2 USD", None), ("0.50 EUR; 1.00 EUR", None), ("free", None)],
+    [
+        ("0.50 EUR", "0.50"),
+        ("EUR 1", "1"),
+        ("€0,30", "0,30"),
+        ("0.50 EUR/use", "0.50"),
+        ("2 USD", None),
+        ("0.50 EUR; 1.00 EUR", None),
+        ("free", None),
+    ],
 )
 def test_a_charge_is_read_only_when_it_is_one_amount_in_euros(charge, amount):
     assert parse_charge(charge) == amount
@@ -245,15 +282,30 @@ def test_fee_tags_map_to_offers_as_documented():
 def test_a_name_falls_back_to_brand_then_operator():
     assert map_tags({"brand": "Tele2", "operator": "Tele2 SIA"}, "telecom_shop")[0]["name"] == "Tele2"
     assert map_tags({"operator": "Latvijas Pasts"}, "post_office") == (
-        {"kind": "post_office", "name": "Latvijas Pasts", "operator": "Latvijas Pasts"}, ["name: from operator"])
+        {"kind": "post_office", "name": "Latvijas Pasts", "operator": "Latvijas Pasts"},
+        ["name: from operator"],
+    )
     assert "name" not in map_tags({"amenity": "atm"}, "atm")[0]
 
 
 def test_text_is_nfc_and_stripped(tmp_path):
-    path = write(tmp_path, json.dumps({"elements": [
-        {"type": "node", "id": 1, "lat": 57, "lon": 24,
-         "tags": {"amenity": "bank", "name": " Ka\u0304rļa banka ", "brand": ""}},
-    ]}), "in.json")
+    path = write(
+        tmp_path,
+        json.dumps(
+            {
+                "elements": [
+                    {
+                        "type": "node",
+                        "id": 1,
+                        "lat": 57,
+                        "lon": 24,
+                        "tags": {"amenity": "bank", "name": " Ka\u0304rļa banka ", "brand": ""},
+                    },
+                ]
+            }
+        ),
+        "in.json",
+    )
     (record,) = read_osm(path)
     assert record.fields["name"] == "Kārļa banka"
     assert "brand" not in record.fields
@@ -279,11 +331,11 @@ def test_a_pbf_extract_gives_the_records_the_same_data_gives_as_xml(tmp_path):
     assert pbf.read_bytes()[4:20].find(b"OSMHeader") >= 0
     from_xml, from_pbf = by_ref(XML), by_ref(pbf)
     assert from_pbf.keys() == from_xml.keys()
-    overpass_only = {"way/301", "relation/402"}   # placed by Overpass <center>, which PBF has not
+    overpass_only = {"way/301", "relation/402"}  # placed by Overpass <center>, which PBF has not
     for ref in from_xml.keys() - overpass_only:
         assert from_pbf[ref].fields == from_xml[ref].fields, ref
         assert from_pbf[ref].notes == from_xml[ref].notes, ref
-    assert from_pbf["way/302"].notes == [AREA_NOTE]   # its untagged nodes placed it
+    assert from_pbf["way/302"].notes == [AREA_NOTE]  # its untagged nodes placed it
     assert from_pbf["way/301"].fields[GEOMETRY_PROBLEM].startswith("way 301 has no coordinates")
     assert from_pbf["relation/402"].fields[GEOMETRY_PROBLEM].startswith("relation 402 has no coordinates")
     reader = OsmReader(pbf)
@@ -312,8 +364,11 @@ def test_a_damaged_pbf_file_is_named(tmp_path):
 @pytest.mark.parametrize(
     ("content", "message"),
     [
-        (b"id;name\n1;x\n", "neither Overpass JSON nor OSM XML (starts with 'id;name\\n1;x\\n'); "
-                            "expected '{' (Overpass JSON) or '<' (OSM XML)"),
+        (
+            b"id;name\n1;x\n",
+            "neither Overpass JSON nor OSM XML (starts with 'id;name\\n1;x\\n'); "
+            "expected '{' (Overpass JSON) or '<' (OSM XML)",
+        ),
         (b"  \n", "empty file; expected Overpass JSON or OSM XML"),
         (b"\x1f\x8b\x08\x00", "gzip-compressed; decompress it first: gunzip -k {path}"),
         (b"BZh91AY", "bzip2-compressed; decompress it first: bunzip2 -k {path}"),

@@ -115,8 +115,9 @@ def test_the_results_are_usable_with_the_keyboard(site, page):
 
 
 def test_use_my_location_goes_to_the_rounded_point(site, browser):
-    context = browser.new_context(geolocation={"latitude": 56.94771, "longitude": 24.10851},
-                                  permissions=["geolocation"])
+    context = browser.new_context(
+        geolocation={"latitude": 56.94771, "longitude": 24.10851}, permissions=["geolocation"]
+    )
     p = context.new_page()
     p.goto(f"{site}/en/")
     p.click("#locate")
@@ -139,9 +140,21 @@ def test_an_imported_name_is_text_in_the_list_and_the_popup(tmp_path, page):
     url = f"sqlite+pysqlite:///{tmp_path}/evil.sqlite"
     migrate.upgrade(get_engine(url))
     session = session_for(get_engine(url))
-    load(session, [PlaceRow.make(source_ref="x", kind="atm", name=EVIL, address=EVIL, lat=56.95, lon=24.1,
-                                 offers=(OfferRow.make("bill_payment", "0"),))],
-         SourceInfo("evil", "test", "CC0", "test"))
+    load(
+        session,
+        [
+            PlaceRow.make(
+                source_ref="x",
+                kind="atm",
+                name=EVIL,
+                address=EVIL,
+                lat=56.95,
+                lon=24.1,
+                offers=(OfferRow.make("bill_payment", "0"),),
+            )
+        ],
+        SourceInfo("evil", "test", "CC0", "test"),
+    )
     session.commit()
     session.close()
     dialogs = []

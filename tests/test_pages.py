@@ -46,7 +46,9 @@ def test_filters_change_the_list(client, demo_session):
 
 
 def test_nothing_in_range_still_says_how_far_the_nearest_is(client):
-    html = client.get("/en/?lat=57.700&lon=21.900&filtered=1&commission_free=1&kind=bank_branch&max_km=1").get_data(as_text=True)
+    html = client.get("/en/?lat=57.700&lon=21.900&filtered=1&commission_free=1&kind=bank_branch&max_km=1").get_data(
+        as_text=True
+    )
     assert "Nothing matches within reach. The nearest is" in html and " km away" in html
 
 
@@ -97,15 +99,27 @@ def test_the_place_page_shows_fees_hours_and_source(client, demo_session):
 
 
 def test_imported_names_are_text_in_the_list_the_map_data_and_the_place_page(db_url, session):
-    load(session, [PlaceRow.make(source_ref="x", kind="atm", name=EVIL, lat=56.95, lon=24.1,
-                                 address=EVIL, offers=(OfferRow.make("bill_payment", "0"),))],
-         SourceInfo("evil", "test <b>source</b>", "CC0", "<script>x</script>"))
+    load(
+        session,
+        [
+            PlaceRow.make(
+                source_ref="x",
+                kind="atm",
+                name=EVIL,
+                lat=56.95,
+                lon=24.1,
+                address=EVIL,
+                offers=(OfferRow.make("bill_payment", "0"),),
+            )
+        ],
+        SourceInfo("evil", "test <b>source</b>", "CC0", "<script>x</script>"),
+    )
     session.commit()
     client = create_app({"DATABASE_URL": db_url, "SECRET_KEY": "t"}).test_client()
     html = client.get("/?lat=56.950&lon=24.100").get_data(as_text=True)
     assert EVIL not in html and "&lt;img src=x onerror=alert(1)&gt;" in html
     assert "\\u003cimg src=x" in html  # the map's JSON escapes < too
-    place_id = re.search(r'/places/(\d+)', html).group(1)
+    place_id = re.search(r"/places/(\d+)", html).group(1)
     page = client.get(f"/places/{place_id}").get_data(as_text=True)
     assert EVIL not in page and "<script>x</script>" not in page and "<b>source</b>" not in page
 

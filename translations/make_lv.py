@@ -25,8 +25,7 @@ LV = {
     "Pay bills without commission, buy services: near you": "Rēķini bez komisijas, pakalpojumi: tuvu jums",
     "Language": "Valoda",
     "Data:": "Dati:",
-    "Bank branches, ATMs, partner shops, closed centres and all fees are illustrative.":
-        "Bankas filiāles, bankomāti, partneru veikali, slēgtie centri un visas maksas ir ilustratīvas.",
+    "Bank branches, ATMs, partner shops, closed centres and all fees are illustrative.": "Bankas filiāles, bankomāti, partneru veikali, slēgtie centri un visas maksas ir ilustratīvas.",
     "Sources and licences": "Avoti un licences",
     "This customer centre closed on %(date)s.": "Šis klientu centrs slēgts %(date)s.",
     "Pay without commission nearby": "Samaksāt bez komisijas tuvumā",
@@ -47,18 +46,14 @@ LV = {
     "Address, place or postcode": "Adrese, vieta vai pasta indekss",
     "e.g. Audēju iela, Rīga or LV-1050": "piem., Audēju iela, Rīga vai LV-1050",
     "Search": "Meklēt",
-    "You did not allow this page to know your location. Type an address instead, or allow location for this site in your browser settings.":
-        "Jūs neatļāvāt šai lapai uzzināt jūsu atrašanās vietu. Ierakstiet adresi vai atļaujiet atrašanās vietu šai vietnei pārlūka iestatījumos.",
-    "Your location could not be found. Type an address instead.":
-        "Jūsu atrašanās vietu neizdevās noteikt. Ierakstiet adresi.",
-    "This browser cannot tell your location. Type an address instead.":
-        "Šis pārlūks nevar noteikt jūsu atrašanās vietu. Ierakstiet adresi.",
+    "You did not allow this page to know your location. Type an address instead, or allow location for this site in your browser settings.": "Jūs neatļāvāt šai lapai uzzināt jūsu atrašanās vietu. Ierakstiet adresi vai atļaujiet atrašanās vietu šai vietnei pārlūka iestatījumos.",
+    "Your location could not be found. Type an address instead.": "Jūsu atrašanās vietu neizdevās noteikt. Ierakstiet adresi.",
+    "This browser cannot tell your location. Type an address instead.": "Šis pārlūks nevar noteikt jūsu atrašanās vietu. Ierakstiet adresi.",
     "Use my location": "Izmantot manu atrašanās vietu",
     "Several places match “%(text)s”. Which one?": "Vaicājumam „%(text)s” atbilst vairākas vietas. Kura no tām?",
     "Nothing found for “%(text)s”.": "Vaicājumam „%(text)s” nekas netika atrasts.",
     "Type an address, a place or a postcode.": "Ierakstiet adresi, vietu vai pasta indeksu.",
-    "The address search is not answering; try again in a moment, or use your location.":
-        "Adrešu meklēšana neatbild; mēģiniet vēlreiz pēc brīža vai izmantojiet savu atrašanās vietu.",
+    "The address search is not answering; try again in a moment, or use your location.": "Adrešu meklēšana neatbild; mēģiniet vēlreiz pēc brīža vai izmantojiet savu atrašanās vietu.",
     "Filters": "Filtri",
     "I need to": "Man vajag",
     "Without commission only": "Tikai bez komisijas",
@@ -75,8 +70,7 @@ LV = {
     "any distance": "jebkurā attālumā",
     "Apply": "Rādīt",
     "Nearest places": "Tuvākās vietas",
-    "Nothing matches within reach. The nearest is %(name)s, %(distance)s away.":
-        "Tuvumā nekas neatbilst. Tuvākā ir %(name)s, %(distance)s attālumā.",
+    "Nothing matches within reach. The nearest is %(name)s, %(distance)s away.": "Tuvumā nekas neatbilst. Tuvākā ir %(name)s, %(distance)s attālumā.",
     "No place offers this.": "Neviena vieta to nepiedāvā.",
     "Link to this search": "Saite uz šo meklējumu",
     "Copy": "Kopēt",

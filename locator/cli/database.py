@@ -15,9 +15,7 @@ from ..db import get_engine
 
 def app_engine():
     """The engine of the app's ``DATABASE_URL`` (one pool per URL, see :func:`locator.db.get_engine`)."""
-    return get_engine(
-        current_app.config["DATABASE_URL"], current_app.config["SPATIALITE_LIBRARY_PATH"]
-    )
+    return get_engine(current_app.config["DATABASE_URL"], current_app.config["SPATIALITE_LIBRARY_PATH"])
 
 
 @click.command("init-db")

@@ -91,17 +91,33 @@ def common_options(fn):
         click.option("--url", help="Where the data came from."),
         click.option("--illustrative", is_flag=True, help="Mark the source as invented demo data."),
         click.option("--kind", type=click.Choice(KINDS), help="Kind of every row, when the file has no kind column."),
-        click.option("--fees", type=click.Path(exists=True, dir_okay=False, path_type=Path),
-                     help="A fee table (kind,brand,service,fee_eur,condition,note) applied to rows without fees."),
+        click.option(
+            "--fees",
+            type=click.Path(exists=True, dir_okay=False, path_type=Path),
+            help="A fee table (kind,brand,service,fee_eur,condition,note) applied to rows without fees.",
+        ),
         click.option("--dry-run", is_flag=True, help="Check and count everything, write nothing."),
-        click.option("--skip-invalid", is_flag=True,
-                     help="Write the valid rows and a file of the rejected ones with their reasons."),
-        click.option("--rejects", type=click.Path(dir_okay=False, path_type=Path),
-                     help="Where --skip-invalid writes rejected rows (default: FILE.rejected.csv here)."),
-        click.option("--clip", is_flag=True, help="Skip points outside Latvia silently (counted) instead of rejecting."),
-        click.option("--replace-source", is_flag=True, help="Also remove the source's places that are not in the file."),
-        click.option("--merge-duplicates", is_flag=True,
-                     help="Do not add rows that duplicate another source's place (same kind, 25 m, similar name)."),
+        click.option(
+            "--skip-invalid",
+            is_flag=True,
+            help="Write the valid rows and a file of the rejected ones with their reasons.",
+        ),
+        click.option(
+            "--rejects",
+            type=click.Path(dir_okay=False, path_type=Path),
+            help="Where --skip-invalid writes rejected rows (default: FILE.rejected.csv here).",
+        ),
+        click.option(
+            "--clip", is_flag=True, help="Skip points outside Latvia silently (counted) instead of rejecting."
+        ),
+        click.option(
+            "--replace-source", is_flag=True, help="Also remove the source's places that are not in the file."
+        ),
+        click.option(
+            "--merge-duplicates",
+            is_flag=True,
+            help="Do not add rows that duplicate another source's place (same kind, 25 m, similar name).",
+        ),
         click.option("--quiet", "-q", is_flag=True, help="Print only the summary."),
     ]
     for option in reversed(options):
@@ -123,12 +139,32 @@ def ready_engine():
 
 def _bar(length: int, label: str, shown: bool):
     """A progress bar on standard error, drawn only on a terminal (``shown``)."""
-    return click.progressbar(length=length, label=label, file=sys.stderr, show_pos=False,
-                             show_percent=True, width=30, hidden=not shown)
+    return click.progressbar(
+        length=length, label=label, file=sys.stderr, show_pos=False, show_percent=True, width=30, hidden=not shown
+    )
 
 
-def run(fmt: str, records_for, *, file: Path, source_name, title, licence, attribution, url, illustrative,
-        kind, fees, dry_run, skip_invalid, rejects, clip, replace_source, merge_duplicates, quiet) -> None:
+def run(
+    fmt: str,
+    records_for,
+    *,
+    file: Path,
+    source_name,
+    title,
+    licence,
+    attribution,
+    url,
+    illustrative,
+    kind,
+    fees,
+    dry_run,
+    skip_invalid,
+    rejects,
+    clip,
+    replace_source,
+    merge_duplicates,
+    quiet,
+) -> None:
     from locator.db import session_for
     from locator.geocode import geocoder_from_config
 
@@ -137,20 +173,32 @@ def run(fmt: str, records_for, *, file: Path, source_name, title, licence, attri
     show_progress = not quiet and sys.stderr.isatty()
     try:
         source = _source_info(session, source_name or file.stem, title, licence, attribution, url, illustrative)
-        rules = Rules(default_kind=kind, fee_rules=read_fee_table(fees) if fees else [], clip=clip,
-                      geocode=geocoder_from_config(current_app.config))
+        rules = Rules(
+            default_kind=kind,
+            fee_rules=read_fee_table(fees) if fees else [],
+            clip=clip,
+            geocode=geocoder_from_config(current_app.config),
+        )
         size = file.stat().st_size
         with gc_paused():
-            with _bar(size, f"Reading {file.name}", show_progress) as bar:   # by bytes
+            with _bar(size, f"Reading {file.name}", show_progress) as bar:  # by bytes
                 records = records_for(bar.update)
-            rows = getattr(records, "most", None)   # at most this many rows (readers that know)
+            rows = getattr(records, "most", None)  # at most this many rows (readers that know)
             with _bar(rows or 1, f"Importing {file.name}", show_progress and bool(rows)) as bar:
                 report = run_import(
-                    session, records, source, file=str(file), file_format=fmt,
-                    sha256=sha256_of(file), rules=rules, skip_invalid=skip_invalid,
-                    replace_source=replace_source, merge_duplicates=merge_duplicates, on_rows=bar.update,
+                    session,
+                    records,
+                    source,
+                    file=str(file),
+                    file_format=fmt,
+                    sha256=sha256_of(file),
+                    rules=rules,
+                    skip_invalid=skip_invalid,
+                    replace_source=replace_source,
+                    merge_duplicates=merge_duplicates,
+                    on_rows=bar.update,
                 )
-                bar.update(bar.length - bar.pos)   # "most" may count lines that were not rows
+                bar.update(bar.length - bar.pos)  # "most" may count lines that were not rows
         if dry_run:
             session.rollback()
         else:
@@ -180,15 +228,23 @@ def run(fmt: str, records_for, *, file: Path, source_name, title, licence, attri
         verb = "not added (merged)" if merge_duplicates else "possible duplicates"
         click.echo(f"{len(report.duplicates)} rows {verb} of places in other sources:", err=True)
         for d in report.duplicates[:10]:
-            click.echo(f"  {d.source_ref} {d.name!r} ~ place {d.existing_id} {d.existing_name!r} "
-                       f"({d.existing_source}), {d.distance_m:g} m", err=True)
+            click.echo(
+                f"  {d.source_ref} {d.name!r} ~ place {d.existing_id} {d.existing_name!r} "
+                f"({d.existing_source}), {d.distance_m:g} m",
+                err=True,
+            )
     click.echo(report.summary() + (" (dry run: nothing written)" if dry_run else ""))
 
 
 @import_group.command("csv", epilog=EXAMPLES["csv"])
 @common_options
-@click.option("--map", "maps", multiple=True, metavar="FIELD=COLUMN",
-              help="Take FIELD (name, address, lat, lon, source_ref, kind, brand, fee_bill_payment, ...) from COLUMN.")
+@click.option(
+    "--map",
+    "maps",
+    multiple=True,
+    metavar="FIELD=COLUMN",
+    help="Take FIELD (name, address, lat, lon, source_ref, kind, brand, fee_bill_payment, ...) from COLUMN.",
+)
 @click.option("--encoding", help="The file's encoding (utf-8, cp1257, iso-8859-13); detected when not given.")
 @click.option("--delimiter", help="Field delimiter; sniffed among , ; and tab when not given.")
 @with_appcontext
@@ -200,8 +256,13 @@ def import_csv(maps, encoding, delimiter, **kw) -> None:
         mapping = parse_mapping(maps)
     except ValueError as exc:
         raise click.BadParameter(str(exc), param_hint="--map") from None
-    run("csv", lambda on_bytes: read_csv(kw["file"], mapping=mapping, encoding=encoding,
-                                         delimiter=delimiter, on_bytes=on_bytes), **kw)
+    run(
+        "csv",
+        lambda on_bytes: read_csv(
+            kw["file"], mapping=mapping, encoding=encoding, delimiter=delimiter, on_bytes=on_bytes
+        ),
+        **kw,
+    )
 
 
 @import_group.command("geojson", epilog=EXAMPLES["geojson"])

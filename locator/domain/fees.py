@@ -49,10 +49,7 @@ def canonical_condition(text: str | None) -> str | None:
     key, sep, value = text.partition("=")
     key, value = _fold(key), _fold(value)
     if not sep or not value or key not in CONDITION_KEYS:
-        raise InvalidCondition(
-            f"condition {text!r} is not one of: "
-            + ", ".join(f"{k}=<bank>" for k in CONDITION_KEYS)
-        )
+        raise InvalidCondition(f"condition {text!r} is not one of: " + ", ".join(f"{k}=<bank>" for k in CONDITION_KEYS))
     return f"{key}={value}"
 
 
@@ -76,9 +73,7 @@ def applies(condition: str | None, customer: Customer) -> bool:
     return condition is None or condition in customer.conditions_met()
 
 
-def effective_fee(
-    offers: Iterable[tuple[Decimal, str | None]], customer: Customer = ANYONE
-) -> Decimal | None:
+def effective_fee(offers: Iterable[tuple[Decimal, str | None]], customer: Customer = ANYONE) -> Decimal | None:
     """The fee this customer pays given ``(fee_eur, condition)`` offers, or None."""
     fees = [fee for fee, condition in offers if applies(condition, customer)]
     return min(fees) if fees else None
@@ -118,11 +113,7 @@ def _offers_here(offers: FromClause, place_id: ColumnElement, n_conditions: int)
 
 def effective_fee_sql(offers: FromClause, place_id: ColumnElement, n_conditions: int) -> ScalarSelect:
     """SQL: the lowest applicable fee for service ``:service`` at ``place_id`` (NULL if none)."""
-    return (
-        select(func.min(offers.c.fee_eur))
-        .where(*_offers_here(offers, place_id, n_conditions))
-        .scalar_subquery()
-    )
+    return select(func.min(offers.c.fee_eur)).where(*_offers_here(offers, place_id, n_conditions)).scalar_subquery()
 
 
 def offered_sql(

@@ -164,9 +164,7 @@ def repair_polygon(geom: BaseGeometry) -> Polygon | MultiPolygon:
     """
     if geom.is_valid and isinstance(geom, (Polygon, MultiPolygon)):
         return geom
-    parts = [
-        p for p in shapely.get_parts(shapely.make_valid(geom)) if isinstance(p, (Polygon, MultiPolygon))
-    ]
+    parts = [p for p in shapely.get_parts(shapely.make_valid(geom)) if isinstance(p, (Polygon, MultiPolygon))]
     merged = shapely.union_all(parts)
     if not isinstance(merged, (Polygon, MultiPolygon)):
         raise ValueError(f"geometry has no area after make_valid: {merged.geom_type}")

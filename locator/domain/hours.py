@@ -183,8 +183,14 @@ def _parse(expression: str, country: str | None = None) -> OpeningHours:
     # silently drops the coords (sun times fall back to 07:00/19:00).
     # max_interval_days: without it a change years away (or none, e.g.
     # "2020 Mo-Fr 09:00-17:00") is searched up to year 9999 (~0.3 s a call).
-    return OpeningHours(expression, timezone=RIGA, country=country, coords=SUN_POINT,
-                        auto_country=False, max_interval_days=UNTIL_WITHIN.days)
+    return OpeningHours(
+        expression,
+        timezone=RIGA,
+        country=country,
+        coords=SUN_POINT,
+        auto_country=False,
+        max_interval_days=UNTIL_WITHIN.days,
+    )
 
 
 def _every_day_a_holiday(expression: str) -> str | None:
@@ -198,9 +204,7 @@ def _every_day_a_holiday(expression: str) -> str | None:
     for i in range(0, len(parts), 2):  # even indexes are outside quotes
         if any(m.group(1) for m in _PH.finditer(parts[i])):
             return None
-        parts[i] = _SELECTOR.sub(
-            lambda m: "Mo-Su" if _PH.search(m.group(0)) else m.group(0), parts[i]
-        )
+        parts[i] = _SELECTOR.sub(lambda m: "Mo-Su" if _PH.search(m.group(0)) else m.group(0), parts[i])
     return "".join(parts)
 
 

@@ -128,8 +128,7 @@ def all_centres_nearest():
     sources = catalogue.cached_sources(session, {m.place.source_id for o in everywhere for m in o.matches})
     out = []
     for options in everywhere:
-        out.append({"centre": _centre(options.centre),
-                    "results": [_result(m, sources) for m in options.matches]})
+        out.append({"centre": _centre(options.centre), "results": [_result(m, sources) for m in options.matches]})
     if fmt == "geojson":
         feats = [dict(r, centre=o["centre"]["slug"]) for o in out for r in o["results"]]
         return _render(feats, fmt, query=_query_echo(q))

@@ -29,7 +29,7 @@ def current_language() -> str:
 
 
 def distance(metres: float) -> str:
-    """"350 m" / "1,2 km" (lv) / "1.2 km" (en)."""
+    """ "350 m" / "1,2 km" (lv) / "1.2 km" (en)."""
     if metres < 1000:
         return f"{format_decimal(round(metres / 10) * 10, format='#,##0')} m"
     if metres < 10_000:
@@ -38,7 +38,7 @@ def distance(metres: float) -> str:
 
 
 def money(eur: Decimal) -> str:
-    """"€0,50" (lv) / "€0.50" (en)."""
+    """ "€0,50" (lv) / "€0.50" (en)."""
     return f"€{format_decimal(eur, format='#,##0.00')}"
 
 
@@ -47,12 +47,12 @@ def clock(moment: datetime) -> str:
 
 
 def weekday_clock(moment: datetime) -> str:
-    """"pirmd. 09:00" / "Mon 09:00"."""
+    """ "pirmd. 09:00" / "Mon 09:00"."""
     return format_datetime(moment, format="EEE HH:mm")
 
 
 def date_text(iso: str) -> str:
-    """"2026. gada 31. janv." / "Jan 31, 2026"."""
+    """ "2026. gada 31. janv." / "Jan 31, 2026"."""
     return format_date(date.fromisoformat(iso), format="medium")
 
 

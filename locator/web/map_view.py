@@ -66,8 +66,7 @@ def results_map(state, rows, centres, *, lang: str, config: Mapping) -> dict:
         for n, (match, _status) in enumerate(rows, start=1)
     ]
     centres_data = [
-        {"name": c.name, "address": c.address, "lat": c.lat, "lon": c.lon,
-         "url": page_url("centre", lang, slug=c.slug)}
+        {"name": c.name, "address": c.address, "lat": c.lat, "lon": c.lon, "url": page_url("centre", lang, slug=c.slug)}
         for c in centres
     ]
     origin = {"lat": state.lat, "lon": state.lon} if state.has_point else None
@@ -77,13 +76,19 @@ def results_map(state, rows, centres, *, lang: str, config: Mapping) -> dict:
         "links": _needed_links(parts["links"]),
         "name": m.get_name(),
         "data": {
-            "markers": markers, "centres": centres_data, "origin": origin,
+            "markers": markers,
+            "centres": centres_data,
+            "origin": origin,
             "base": [
-                {"url": url_for("pages.geo", name="latvia_outline"),
-                 "style": {**OUTLINE_STYLE, "className": "locator-outline"},
-                 "attribution": BOUNDARIES_ATTRIBUTION},
-                {"url": url_for("pages.geo", name="municipalities"),
-                 "style": {**MUNICIPALITY_STYLE, "className": "locator-municipality"}},
+                {
+                    "url": url_for("pages.geo", name="latvia_outline"),
+                    "style": {**OUTLINE_STYLE, "className": "locator-outline"},
+                    "attribution": BOUNDARIES_ATTRIBUTION,
+                },
+                {
+                    "url": url_for("pages.geo", name="municipalities"),
+                    "style": {**MUNICIPALITY_STYLE, "className": "locator-municipality"},
+                },
             ],
         },
     }

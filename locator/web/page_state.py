@@ -31,8 +31,8 @@ class PageState:
     commission_free: bool = True
     salary_card: str | None = None
     kind: str | None = None
-    open: str = ""          # "" (any time), "now", or "at"
-    at: str | None = None   # "YYYY-MM-DDTHH:MM", Riga local time, when open == "at"
+    open: str = ""  # "" (any time), "now", or "at"
+    at: str | None = None  # "YYYY-MM-DDTHH:MM", Riga local time, when open == "at"
     max_km: int | None = None
     problems: tuple[str, ...] = ()
 
@@ -87,8 +87,18 @@ class PageState:
                 problems.append("max_km")
                 max_km = None
         salary_card = (args.get("salary_card") or "").strip()[:60] or None
-        return cls(lat, lon, service, commission_free, salary_card, kind, when,
-                   at if when == "at" else None, max_km, tuple(problems))
+        return cls(
+            lat,
+            lon,
+            service,
+            commission_free,
+            salary_card,
+            kind,
+            when,
+            at if when == "at" else None,
+            max_km,
+            tuple(problems),
+        )
 
     def at_point(self, lat: float, lon: float) -> PageState:
         return replace(self, lat=rounded(lat), lon=rounded(lon))

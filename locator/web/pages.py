@@ -31,8 +31,9 @@ def _lang_routes(rule: str, **options):
 
     def decorator(view):
         bp.add_url_rule(rule, view_func=view, defaults={"lang": "lv"}, **options)
-        bp.add_url_rule("/en" + rule, endpoint=view.__name__ + "_en", view_func=view,
-                        defaults={"lang": "en"}, **options)
+        bp.add_url_rule(
+            "/en" + rule, endpoint=view.__name__ + "_en", view_func=view, defaults={"lang": "en"}, **options
+        )
         return view
 
     return decorator
@@ -48,9 +49,12 @@ def find(session, state: PageState):
     """(rows, nearest_outside) for the page: rows of (Match, HoursStatus)."""
     when = _moment(state)
     q = query.NearestQuery(
-        lat=state.lat, lon=state.lon, service=state.service,
+        lat=state.lat,
+        lon=state.lon,
+        service=state.service,
         kinds=(state.kind,) if state.kind else None,
-        commission_free=state.commission_free, customer=Customer(state.salary_card),
+        commission_free=state.commission_free,
+        customer=Customer(state.salary_card),
         max_distance_m=state.max_km * 1000 if state.max_km else None,
         k=int(current_app.config["MAX_RESULTS"]) if state.open else SHOWN,
     )
@@ -72,8 +76,17 @@ def render_index(state: PageState, *, search=None, typed: str = "", status: int 
     the_map = results_map(state, rows, centres, lang=g.lang, config=current_app.config)
     return render_template(
         "nearest/index.html",
-        state=state, rows=rows, outside=outside, when=when, search=search, typed=typed,
-        centres=centres, map=the_map, services=SERVICES, kinds=KINDS, max_km_choices=MAX_KM,
+        state=state,
+        rows=rows,
+        outside=outside,
+        when=when,
+        search=search,
+        typed=typed,
+        centres=centres,
+        map=the_map,
+        services=SERVICES,
+        kinds=KINDS,
+        max_km_choices=MAX_KM,
         share_url=request.base_url + ("?" + state.query_string() if state.has_point else ""),
         other_language_url=page_url("index", "en" if g.lang == "lv" else "lv")
         + ("?" + state.query_string() if state.has_point else ""),
@@ -142,8 +155,9 @@ def place(lang: str, place_id: int):
         details = catalogue.place_details(db_session(), place_id)
     except UnknownPlace:
         abort(404)
-    return render_template("places/detail.html", place=details,
-                           status=hours.status(details.opening_hours, datetime.now(hours.RIGA)))
+    return render_template(
+        "places/detail.html", place=details, status=hours.status(details.opening_hours, datetime.now(hours.RIGA))
+    )
 
 
 GEO_FILES = {"latvia_outline": "latvia_outline.geojson", "municipalities": "municipalities.geojson"}
@@ -158,8 +172,9 @@ def geo(name: str):
 
     if name not in GEO_FILES:
         abort(404)
-    response = send_from_directory(PROJECT_ROOT / "data", GEO_FILES[name], max_age=86400,
-                                   mimetype="application/geo+json")
+    response = send_from_directory(
+        PROJECT_ROOT / "data", GEO_FILES[name], max_age=86400, mimetype="application/geo+json"
+    )
     return response
 
 

@@ -16,8 +16,7 @@ from ..domain.geography import in_latvia
 from ..errors import InvalidQuery
 from ..query import NearestQuery
 
-NEAREST_PARAMS = ("lat", "lon", "service", "kind", "commission_free", "salary_card",
-                  "max_distance_m", "k", "f")
+NEAREST_PARAMS = ("lat", "lon", "service", "kind", "commission_free", "salary_card", "max_distance_m", "k", "f")
 TRUE, FALSE = ("true", "1", "yes", "on"), ("false", "0", "no", "off")
 FORMATS = ("json", "geojson")
 
@@ -69,9 +68,7 @@ def _kinds(args: MultiDict) -> tuple[str, ...] | None:
 def check_known(args: MultiDict, known: tuple[str, ...]) -> None:
     for name in args:
         if name not in known:
-            raise InvalidQuery(
-                f"unknown parameter {name!r}; known parameters: {', '.join(known)}", param=name
-            )
+            raise InvalidQuery(f"unknown parameter {name!r}; known parameters: {', '.join(known)}", param=name)
 
 
 def output_format(args: MultiDict) -> str:
@@ -81,9 +78,7 @@ def output_format(args: MultiDict) -> str:
     return f
 
 
-def nearest_query(
-    args: MultiDict, config: Mapping, *, origin: tuple[float, float] | None = None
-) -> NearestQuery:
+def nearest_query(args: MultiDict, config: Mapping, *, origin: tuple[float, float] | None = None) -> NearestQuery:
     """A NearestQuery from request args; ``origin`` (lat, lon) replaces lat/lon when given.
 
     Raises InvalidQuery (400) for anything a caller got wrong, naming the parameter.

@@ -17,9 +17,7 @@ def db_session() -> Session:
     transactional session of their own.)
     """
     if "db_session" not in g:
-        engine = get_engine(
-            current_app.config["DATABASE_URL"], current_app.config["SPATIALITE_LIBRARY_PATH"]
-        )
+        engine = get_engine(current_app.config["DATABASE_URL"], current_app.config["SPATIALITE_LIBRARY_PATH"])
         g.db_session = session_for(_autocommit(engine))
     return g.db_session
 
