@@ -164,7 +164,7 @@ def generate_rows(n: int, seed: int) -> list[dict]:
                 "address": f"{rng.choice(STREETS)} {rng.randint(1, 199)}, {town}",
                 "opening_hours": rng.choice(HOURS),
                 "fee_bill_payment": rng.choice(FEES),
-                "municipality": municipality_of(lon, lat) or "",
+                "municipality": municipality_of(lat=lat, lon=lon) or "",
                 "lat": f"{lat:.6f}",
                 "lon": f"{lon:.6f}",
             }

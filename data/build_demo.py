@@ -209,8 +209,8 @@ def read_json(path: Path) -> Any:
 
 def metres_between(a: tuple[float, float], b: tuple[float, float]) -> float:
     """Distance in metres between two lon/lat points, in EPSG:3059 (exact enough within Latvia)."""
-    ax, ay = geography.project(*a)
-    bx, by = geography.project(*b)
+    ax, ay = geography.project(lon=a[0], lat=a[1])
+    bx, by = geography.project(lon=b[0], lat=b[1])
     return math.hypot(ax - bx, ay - by)
 
 
@@ -221,13 +221,16 @@ def jitter(lon: float, lat: float, key: str, min_m: float, max_m: float) -> tupl
     the starting point, so a Rīga branch never lands in Mārupe or in the Gulf. Seeding by key
     (not by position in a loop) keeps every point stable when other points are added.
     """
-    home = geography.municipality_of(lon, lat)
+    home = geography.municipality_of(lon=lon, lat=lat)
     rng = random.Random(f"{SEED}:{key}")
-    x0, y0 = geography.project(lon, lat)
+    x0, y0 = geography.project(lon=lon, lat=lat)
     for _ in range(200):
         r, a = rng.uniform(min_m, max_m), rng.uniform(0.0, 2 * math.pi)
         lon2, lat2 = geography.unproject(x0 + r * math.cos(a), y0 + r * math.sin(a))
-        if geography.in_latvia(lon2, lat2, buffer_m=0) and geography.municipality_of(lon2, lat2) == home:
+        if (
+            geography.in_latvia(lon=lon2, lat=lat2, buffer_m=0)
+            and geography.municipality_of(lon=lon2, lat=lat2) == home
+        ):
             return lon2, lat2
     raise RuntimeError(f"cannot place {key} within {max_m} m of {lon},{lat} inside {home}")
 
@@ -279,7 +282,7 @@ def place(
             "name": unicodedata.normalize("NFC", name),
             "brand": brand,
             "address": address,
-            "municipality": geography.municipality_of(lon, lat),
+            "municipality": geography.municipality_of(lon=lon, lat=lat),
             "opening_hours": opening_hours,
         },
     )
@@ -303,7 +306,7 @@ def choose_post_office_row(rows: list[PostcodeRow], towns: dict[str, list[Settle
     the mean of the code's rows. Rows outside the unbuffered outline (LV-3113 Engure and
     Ezernieki, 1.4 km out in the Gulf; three LV-3264 rows 38 m off the coast) are never used.
     """
-    on_land = [r for r in rows if geography.in_latvia(r.lon, r.lat, buffer_m=0)]
+    on_land = [r for r in rows if geography.in_latvia(lon=r.lon, lat=r.lat, buffer_m=0)]
     if not on_land:
         return None
 
@@ -329,9 +332,9 @@ def build_post_offices(postcodes: dict[str, list[PostcodeRow]], towns: list[Sett
         if row is None:
             stats["post_office: skipped, every row in the sea"] += 1
             continue
-        if len(rows) != len([r for r in rows if geography.in_latvia(r.lon, r.lat, buffer_m=0)]):
+        if len(rows) != len([r for r in rows if geography.in_latvia(lon=r.lon, lat=r.lat, buffer_m=0)]):
             stats["post_office: codes with rows in the sea (not used)"] += 1
-        municipality = geography.municipality_of(row.lon, row.lat)
+        municipality = geography.municipality_of(lon=row.lon, lat=row.lat)
         city = row.place in STATE_CITIES
         features.append(
             place(
@@ -361,7 +364,7 @@ def regional_towns(towns: list[Settlement]) -> list[Settlement]:
     """
     picked: list[Settlement] = []
     for t in towns:
-        municipality = geography.municipality_of(t.lon, t.lat)
+        municipality = geography.municipality_of(lon=t.lon, lat=t.lat)
         is_state_city = t.name in STATE_CITIES
         if municipality == "Rīga" or (t.population < REGIONAL_TOWN_MIN_POPULATION and not is_state_city):
             continue
@@ -378,7 +381,7 @@ def riga_points(settlements: list[Settlement]) -> list[Settlement]:
     distance from the centre puts the branches where a city's branches are, in and around
     the centre, rather than in the outlying neighbourhoods.
     """
-    inside = [s for s in settlements if geography.municipality_of(s.lon, s.lat) == "Rīga"]
+    inside = [s for s in settlements if geography.municipality_of(lon=s.lon, lat=s.lat) == "Rīga"]
     centre = max(inside, key=lambda s: s.population)
     return sorted(inside, key=lambda s: (metres_between((s.lon, s.lat), (centre.lon, centre.lat)), s.name))
 
@@ -397,7 +400,7 @@ def bank_features(
     """An illustrative branch and the ATM at its door (same point), n-th of brand in town."""
     lon, lat = jitter(lon, lat, jitter_key, min_m, max_m)
     where = f"{town} ({district})" if district and district != town else town
-    address = settlement_address(district or town, geography.municipality_of(lon, lat))
+    address = settlement_address(district or town, geography.municipality_of(lon=lon, lat=lat))
     ref = f"{ascii_slug(brand)}/{ascii_slug(town)}-{n:02d}"
     common = dict(source="illustrative-banks", brand=brand, address=address)
     branch = place(
@@ -435,7 +438,7 @@ def extra_atm(
         kind="atm",
         name=f"{brand} bankomāts, {where}",
         brand=brand,
-        address=settlement_address(district or town, geography.municipality_of(lon, lat)),
+        address=settlement_address(district or town, geography.municipality_of(lon=lon, lat=lat)),
         opening_hours=OPENING_HOURS["atm"],
     )
 
@@ -530,7 +533,7 @@ def build_partner_shops(riga: list[Settlement], towns: list[Settlement]) -> list
                 kind="telecom_shop",
                 name=f"Sakaru partnera salons, {where}",
                 brand=None,
-                address=settlement_address(district or town, geography.municipality_of(lon, lat)),
+                address=settlement_address(district or town, geography.municipality_of(lon=lon, lat=lat)),
                 opening_hours=OPENING_HOURS["telecom_shop"],
             )
         )
@@ -565,13 +568,13 @@ class NearestSettlement:
         from shapely import STRtree, points
 
         self.settlements = settlements
-        xy = [geography.project(s.lon, s.lat) for s in settlements]
+        xy = [geography.project(lon=s.lon, lat=s.lat) for s in settlements]
         self.tree = STRtree(points(xy))
 
     def __call__(self, lon: float, lat: float) -> Settlement:
         from shapely import Point
 
-        return self.settlements[int(self.tree.query_nearest(Point(*geography.project(lon, lat)))[0])]
+        return self.settlements[int(self.tree.query_nearest(Point(*geography.project(lon=lon, lat=lat)))[0])]
 
 
 def build_dealers(shops: dict, settlements: list[Settlement], stats: Counter) -> list[dict]:
@@ -586,7 +589,7 @@ def build_dealers(shops: dict, settlements: list[Settlement], stats: Counter) ->
     for f in sorted(shops["features"], key=lambda f: int(f["properties"]["id"])):
         lon, lat = f["geometry"]["coordinates"]
         name = unicodedata.normalize("NFC", (f["properties"].get("name") or "").strip())
-        if not geography.in_latvia(lon, lat, buffer_m=0):
+        if not geography.in_latvia(lon=lon, lat=lat, buffer_m=0):
             stats["dealer: OSM shops outside Latvia (clipped)"] += 1
             continue
         if not name:
@@ -605,7 +608,7 @@ def build_dealers(shops: dict, settlements: list[Settlement], stats: Counter) ->
                 kind="dealer",
                 name=name,
                 brand=brand_of(name),
-                address=settlement_address(town.name, geography.municipality_of(lon, lat)),
+                address=settlement_address(town.name, geography.municipality_of(lon=lon, lat=lat)),
                 opening_hours=OPENING_HOURS["dealer"],
             )
         )
@@ -644,7 +647,7 @@ def build_closed_centres(towns: list[Settlement]) -> list[dict]:
                 "slug": "riga-audeju-iela",
                 "address": AUDEJU_CENTRE["address"],
                 "closed_on": "2026-03-31",
-                "municipality": geography.municipality_of(AUDEJU_CENTRE["lon"], AUDEJU_CENTRE["lat"]),
+                "municipality": geography.municipality_of(lon=AUDEJU_CENTRE["lon"], lat=AUDEJU_CENTRE["lat"]),
             },
         )
     ]
@@ -658,7 +661,7 @@ def build_closed_centres(towns: list[Settlement]) -> list[dict]:
                     "slug": slug,
                     "address": address,
                     "closed_on": closed_on,
-                    "municipality": geography.municipality_of(round(lon, 6), round(lat, 6)),
+                    "municipality": geography.municipality_of(lon=round(lon, 6), lat=round(lat, 6)),
                 },
             )
         )

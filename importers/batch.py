@@ -67,7 +67,7 @@ def validate_table(table: Table, rules: Rules) -> list[Any]:
     good &= lat_ok & lon_ok
     with np.errstate(invalid="ignore"):
         good &= (lat >= -90) & (lat <= 90) & (lon >= -180) & (lon <= 180)
-    good &= in_latvia_many(lon, lat, rules.border_buffer_m)
+    good &= in_latvia_many(lats=lat, lons=lon, buffer_m=rules.border_buffer_m)
 
     kinds = texts("kind")
     if rules.default_kind:
@@ -88,7 +88,9 @@ def validate_table(table: Table, rules: Rules) -> list[Any]:
     municipalities = texts("municipality")
     unknown = [i for i in ok if municipalities[i] is None]
     if unknown:
-        for i, name in zip(unknown, municipalities_of([lons[i] for i in unknown], [lats[i] for i in unknown])):
+        for i, name in zip(
+            unknown, municipalities_of(lats=[lats[i] for i in unknown], lons=[lons[i] for i in unknown])
+        ):
             municipalities[i] = name
     addresses, hours = texts("address"), texts("opening_hours")
 

@@ -32,7 +32,7 @@ def random_points_in_latvia(n: int, seed: int) -> list[tuple[float, float]]:
     out: list[tuple[float, float]] = []
     while len(out) < n:
         lon, lat = rng.uniform(min_lon, max_lon), rng.uniform(min_lat, max_lat)
-        if in_latvia(lon, lat, buffer_m=0):
+        if in_latvia(lat=lat, lon=lon, buffer_m=0):
             out.append((lat, lon))
     return out
 

@@ -96,8 +96,8 @@ def coordinates(record: Record, rules: Rules) -> tuple[float, float]:
         raise RowRejected(f"lat {lat:g} is out of range (-90..90)")
     if not -180 <= lon <= 180:
         raise RowRejected(f"lon {lon:g} is out of range (-180..180)")
-    if not in_latvia(lon, lat, buffer_m=rules.border_buffer_m):
-        if -90 <= lon <= 90 and in_latvia(lat, lon, buffer_m=rules.border_buffer_m):
+    if not in_latvia(lat=lat, lon=lon, buffer_m=rules.border_buffer_m):
+        if -90 <= lon <= 90 and in_latvia(lat=lon, lon=lat, buffer_m=rules.border_buffer_m):  # swapped?
             raise RowRejected(
                 f"lat {lat:g} and lon {lon:g} look swapped: the point is in Latvia "
                 "the other way round (check the lat and lon columns)"
@@ -189,7 +189,7 @@ def to_place_row(record: Record, rules: Rules) -> PlaceRow:
         lon=lon,
         brand=brand,
         address=_text(f, "address"),
-        municipality=_text(f, "municipality") or municipality_of(lon, lat),
+        municipality=_text(f, "municipality") or municipality_of(lat=lat, lon=lon),
         opening_hours=_text(f, "opening_hours"),
         offers=offers(f, kind, brand, rules),
     )

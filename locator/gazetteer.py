@@ -399,7 +399,7 @@ def _street_entries(records: Iterable[Sequence[Any]]) -> list[Entry]:
         if municipality is None:
             from .domain.geography import municipality_of
 
-            municipality = municipality_of(lon, lat)
+            municipality = municipality_of(lat=lat, lon=lon)
         town = parsed.town or municipality or ""
         key = (" ".join(tokens(parsed.street)), fold(town))
         s = streets.setdefault(
@@ -954,7 +954,7 @@ def build_gazetteer_files(shared_dir: Path | str, out_dir: Path | str = DATA_DIR
                 kind = "city"
             elif kind == "village" and pop > 0:
                 kind = "town"
-            municipality = geography.municipality_of(lon, lat) or ""
+            municipality = geography.municipality_of(lat=lat, lon=lon) or ""
             parish = "" if kind in ("city", "town", "district") else parish_near(lon, lat)
             rows.append((name, lat, lon, municipality, parish, pop, kind, "geonames"))
             seen[fold(name)].append((lon, lat))
@@ -964,7 +964,7 @@ def build_gazetteer_files(shared_dir: Path | str, out_dir: Path | str = DATA_DIR
             k = fold(p.place)
             if any(near(q, (p.lon, p.lat)) < 3000 for q in seen[k]):
                 continue
-            if not geography.in_latvia(p.lon, p.lat):
+            if not geography.in_latvia(lat=p.lat, lon=p.lon):
                 continue
             seen[k].append((p.lon, p.lat))
             extra += 1
@@ -973,7 +973,7 @@ def build_gazetteer_files(shared_dir: Path | str, out_dir: Path | str = DATA_DIR
                     p.place,
                     p.lat,
                     p.lon,
-                    geography.municipality_of(p.lon, p.lat) or "",
+                    geography.municipality_of(lat=p.lat, lon=p.lon) or "",
                     parish_near(p.lon, p.lat),
                     0,
                     "village",
@@ -990,7 +990,7 @@ def build_gazetteer_files(shared_dir: Path | str, out_dir: Path | str = DATA_DIR
         row = demo.choose_post_office_row(prow, towns_by_name)
         if row is None:
             continue
-        codes.append((code, row.place, row.lat, row.lon, geography.municipality_of(row.lon, row.lat) or ""))
+        codes.append((code, row.place, row.lat, row.lon, geography.municipality_of(lat=row.lat, lon=row.lon) or ""))
 
     out_dir.mkdir(parents=True, exist_ok=True)
 

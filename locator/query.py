@@ -172,7 +172,7 @@ def _nearest_statement(backend: Backend, shape: tuple[int, bool, int]) -> Select
     n_kinds, commission_free_only, n_conditions = shape
     lon, lat = bindparam("lon", type_=Float), bindparam("lat", type_=Float)
     fee = fees.effective_fee_sql(OFFERS, PLACES.c.id, n_conditions)
-    distance = backend.distance_m(PLACES.c.geom, lon, lat)
+    distance = backend.distance_m(PLACES.c.geom, lat=lat, lon=lon)
     conditions: list[ColumnElement[bool]] = [backend.in_box(PLACES, PLACES.c.geom)]
     if n_kinds:
         kinds = [bindparam(f"kind_{i}", type_=String) for i in range(n_kinds)]
@@ -216,7 +216,7 @@ def _bound_values(query: NearestQuery) -> dict:
 
 
 def _box_values(query: NearestQuery, radius_m: float) -> dict:
-    box = bbox_around(query.lat, query.lon, radius_m)
+    box = bbox_around(lat=query.lat, lon=query.lon, radius_m=radius_m)
     return {"min_lon": box.min_lon, "min_lat": box.min_lat, "max_lon": box.max_lon, "max_lat": box.max_lat}
 
 

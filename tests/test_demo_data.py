@@ -69,8 +69,8 @@ def commission_free_bill_payment(kind: str, brand: str | None) -> bool:
 
 
 def metres(a, b):
-    ax, ay = geography.project(*a)
-    bx, by = geography.project(*b)
+    ax, ay = geography.project(lon=a[0], lat=a[1])
+    bx, by = geography.project(lon=b[0], lat=b[1])
     return ((ax - bx) ** 2 + (ay - by) ** 2) ** 0.5
 
 
@@ -83,13 +83,15 @@ def test_places_have_exactly_the_documented_properties():
 
 
 def test_every_place_is_in_latvia():
-    outside = [(p["source_ref"], p["lon"], p["lat"]) for p in places() if not geography.in_latvia(p["lon"], p["lat"])]
+    outside = [
+        (p["source_ref"], p["lon"], p["lat"]) for p in places() if not geography.in_latvia(lon=p["lon"], lat=p["lat"])
+    ]
     assert outside == []
 
 
 def test_every_place_has_a_municipality_matching_its_point():
     for p in places():
-        assert p["municipality"] == geography.municipality_of(p["lon"], p["lat"]), p["source_ref"]
+        assert p["municipality"] == geography.municipality_of(lon=p["lon"], lat=p["lat"]), p["source_ref"]
 
 
 def test_kinds_are_valid():

@@ -104,7 +104,7 @@ def nearest_query(args: MultiDict, config: Mapping, *, origin: tuple[float, floa
         max_distance_m=max_distance,
         k=_k(args, config),
     )
-    if origin is None and not in_latvia(lon, lat, buffer_m=float(config["SERVICE_AREA_BUFFER_M"])):
+    if origin is None and not in_latvia(lat=lat, lon=lon, buffer_m=float(config["SERVICE_AREA_BUFFER_M"])):
         raise InvalidQuery(
             f"the point lat={lat}, lon={lon} is far outside Latvia; locator covers Latvia only",
             param="lat",
