@@ -214,7 +214,7 @@ def in_latvia(*, lat: float, lon: float, buffer_m: float = DEFAULT_BUFFER_M) -> 
     so beach points and the LV-3113 GeoNames points 1.42 km off the coast count as inside; it
     also lets in points up to 1.5 km across the land border: use ``buffer_m=0`` to reject
     those. Points on the boundary count as inside. NaN or infinite coordinates give False.
-    A bounding-box test and a prepared polygon keep a call to a few microseconds.
+    A bounding-box test and a prepared polygon keep a call cheap enough to run per row.
     """
     minx, miny, maxx, maxy = _buffered_bounds(buffer_m)
     if not (minx <= lon <= maxx and miny <= lat <= maxy):  # also rejects NaN
