@@ -13,6 +13,7 @@ from datetime import datetime
 from urllib.parse import urlencode
 
 from ..nearest_params import SALARY_CARD_MAX, NearestParams, lenient, validated
+from .app_state import app_state
 
 ROUND = 3
 MAX_KM = (1, 2, 5, 10, 25, 50)
@@ -40,12 +41,14 @@ class PageState:
         return self.lat is not None and self.lon is not None
 
     @classmethod
-    def from_args(cls, args: Mapping[str, str], params: type[NearestParams]) -> PageState:
+    def from_args(cls, args: Mapping[str, str], params: type[NearestParams] | None = None) -> PageState:
         """Lenient: a bad value is dropped and named in ``problems``, the page still renders.
 
         The point, service and kind are checked by the nearest query's own
-        declaration (``params``); the page's extras (open, at, max_km) here.
+        declaration (``params``, by default the current app's); the page's
+        extras (open, at, max_km) here.
         """
+        params = params or app_state().params
         shared = {name: args[name] for name in ("service", "kind") if args.get(name)}
         if args.get("lat") and args.get("lon"):
             shared["lat"], shared["lon"] = args["lat"], args["lon"]

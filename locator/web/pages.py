@@ -105,7 +105,7 @@ def search(lang: str):
     from ..gazetteer import search as geocode_search
 
     g.lang = lang
-    state = PageState.from_args(request.form, app_state().params)
+    state = PageState.from_args(request.form)
     typed = (request.form.get("q") or "").strip()[:200]
     if not typed:
         return render_index(state, search={"status": "empty"}, status=400)
