@@ -14,7 +14,9 @@ closest.  If k of them lie within ``r``, no place outside the box can beat them
 and the answer is exact.  Otherwise the next round widens ``r``: to the k-th
 distance found (which then settles it), or by a factor estimated from how many
 were found.  The first ``r`` comes from the radius that settled recent queries
-with the same filters, so a typical query takes one round.
+with the same filters, so a typical query takes one round; those radii and the
+compiled SQL live in a :class:`~locator.query_memory.NearestMemory` that the
+caller owns (the app's, or the one kept with the session).
 """
 
 from __future__ import annotations
@@ -236,7 +238,8 @@ def nearest(
     ``memory`` keeps compiled SQL and radius hints between calls (default: the
     one kept with ``session``).
     """
-    memory = memory or memory_of(session)
+    if memory is None:
+        memory = memory_of(session)
     conn = session.connection()
     backend = backend_for(conn)
     compiled = _compiled(conn, backend, query.shape(), memory)
