@@ -95,7 +95,7 @@ def render_index(state: PageState, *, search=None, typed: str = "", status: int 
 @_lang_routes("/", methods=["GET"])
 def index(lang: str):
     g.lang = lang
-    return render_index(PageState.from_args(request.args, app_state().params))
+    return render_index(PageState.from_args(request.args))
 
 
 @_lang_routes("/search", methods=["POST"])
