@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from shapely.geometry import Point, Polygon
 
-from importers.geojson_reader import AREA_NOTE, GEOMETRY_PROBLEM
-from importers.osm_reader import (
+from importers.readers.common import AREA_NOTE, GEOMETRY_PROBLEM
+from importers.readers.osm_reader import (
     CENTER_NOTE,
     LINE_NOTE,
     OsmReader,

@@ -95,8 +95,8 @@ from typing import Any
 
 from shapely.geometry import Polygon
 
-from .geojson_reader import AREA_NOTE, GEOMETRY_PROBLEM, clean_text, not_utf8, read_bytes
-from .records import FileProblem, ProgressCallback, Record, open_counted
+from ..records import FileProblem, ProgressCallback, Record, open_counted
+from .common import AREA_NOTE, GEOMETRY_PROBLEM, clean_text, not_utf8, read_bytes
 
 KIND_BY_TAG: dict[tuple[str, str], str] = {
     ("amenity", "bank"): "bank_branch",
