@@ -86,6 +86,8 @@ def _element(elem: ET.Element, store: NodeStore) -> Element:
         lat, lon = num(elem.get("lat")), num(elem.get("lon"))
         if lat is not None and lon is not None and eid is not None:
             store.add(eid, lat, lon)
+        if not tags:  # most nodes: only a way's corners, never a place
+            return etype, eid, tags, None
 
         def place():
             if lat is None or lon is None:
