@@ -10,15 +10,17 @@ writes it, and Overpass XML is more than that.  On libosmium 2.23 (pyosmium 4.3)
   (Overpass's report of a timeout, which makes the result incomplete) is skipped unseen;
 - with node locations on (needed for ways given by node refs) the coordinates Overpass puts
   in a way's ``<nd>`` (``out geom``) are overwritten by the locations of the nodes in the
-  file, that is lost when the nodes are not there;
+  file, and so lost when those nodes are not in it;
 - an ``<osm>`` without ``version="0.6"`` is refused.
 
 So this module keeps its own reader: ElementTree over expat, whose messages (``mismatched
 tag at line 3, column 3``) the FileProblems quote.
 
 The coordinates of every node seen are kept so that ways can be placed (:class:`NodeStore`,
-compactly: 16 bytes a node when ids ascend, as in any extract); for a whole country the PBF
-extract is the better input, since libosmium keeps its node locations in C++.
+compactly: 16 bytes a node when ids ascend, as in any extract).  pyosmium's own location
+index, filled from Python instead, refuses the negative ids of editors' files and takes longer
+to fill.  For a whole country the PBF extract is the better input: libosmium keeps its node
+locations in C++.
 """
 
 from __future__ import annotations
