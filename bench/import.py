@@ -59,11 +59,11 @@ from common import (  # bench/common.py; puts the repo root on sys.path
 )
 from sqlalchemy import text
 
-from importers.csv_reader import read_csv
 from importers.duplicates import find_duplicates
-from importers.geojson_reader import read_geojson
 from importers.load import load
 from importers.pipeline import ImportReport, gc_paused, run_import, sha256_of, validate_all
+from importers.readers.csv_reader import read_csv
+from importers.readers.geojson_reader import read_geojson
 from importers.rows import SourceInfo
 from importers.synthetic import random_points_in_latvia
 from importers.validate import Rules
