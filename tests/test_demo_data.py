@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 
 from locator.domain import geography
+from locator.domain.geodesy import distance_m
 
 REPO = Path(__file__).resolve().parent.parent
 DATA = REPO / "data"
@@ -69,9 +70,8 @@ def commission_free_bill_payment(kind: str, brand: str | None) -> bool:
 
 
 def metres(a, b):
-    ax, ay = geography.project(*a)
-    bx, by = geography.project(*b)
-    return ((ax - bx) ** 2 + (ay - by) ** 2) ** 0.5
+    """Geodesic metres between two (lon, lat) points."""
+    return distance_m(lon1=a[0], lat1=a[1], lon2=b[0], lat2=b[1])
 
 
 def test_places_have_exactly_the_documented_properties():
