@@ -210,3 +210,11 @@ def test_rebuilding_gives_byte_identical_files(tmp_path):
         assert (out / name).read_bytes() == (DEMO / name).read_bytes(), name
     for name in ("latvia_outline.geojson", "municipalities.geojson"):
         assert (tmp_path / name).read_bytes() == (DATA / name).read_bytes(), name
+
+
+def test_the_synthetic_places_use_the_demo_banks():
+    from importers.synthetic import banks, random_places
+
+    assert set(banks()) == {p["brand"] for p in places() if p["kind"] == "bank_branch"}
+    assert banks()[0] == "Swedbank"  # the demo's order, which the seeded synthetic places depend on
+    assert {r.brand for r in random_places(300) if r.brand} == set(banks())
