@@ -41,6 +41,7 @@ from demo_build.post_offices import build_post_offices  # noqa: E402
 from demo_build.sites import regional_towns, riga_points  # noqa: E402
 from demo_build.sources import SHARED_FILES, read_json, sources  # noqa: E402
 
+from locator.gazetteer.geonames import ATTRIBUTION as GEONAMES_ATTRIBUTION  # noqa: E402
 from locator.gazetteer.geonames import read_postcodes, read_settlements, read_towns  # noqa: E402
 
 DEFAULT_SHARED = REPO.parent / "shared" / "data"
@@ -82,7 +83,7 @@ def build(shared: Path, out: Path, boundaries: Path) -> dict[str, Any]:
                 "names its record in sources.json, which says whether it is illustrative. Opening hours "
                 "are illustrative; fees are in fees.csv (illustrative). See data/README.md.",
                 "illustrative_sources": [s["name"] for s in sources() if s["illustrative"]],
-                "attribution": ["Data: GeoNames, geonames.org, CC BY 4.0", "© OpenStreetMap contributors (ODbL 1.0)"],
+                "attribution": [GEONAMES_ATTRIBUTION, "© OpenStreetMap contributors (ODbL 1.0)"],
                 "generator": "data/build_demo.py",
                 "counts": dict(sorted(counts.items())),
             },
@@ -98,7 +99,7 @@ def build(shared: Path, out: Path, boundaries: Path) -> dict[str, Any]:
                 "sends to the nearest commission-free places. Points are GeoNames town points (Audēju "
                 "iela 16 in Rīga); addresses other than Audēju iela and all dates are invented.",
                 "source": "illustrative-closed-centres",
-                "attribution": "Data: GeoNames, geonames.org, CC BY 4.0",
+                "attribution": GEONAMES_ATTRIBUTION,
                 "generator": "data/build_demo.py",
             },
         ),

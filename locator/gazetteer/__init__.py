@@ -16,8 +16,8 @@ into found / ambiguous / not_found with choices and a bilingual hint for the web
 
 from .addresses import ParsedAddress, parse_address
 from .build import build_gazetteer_files
-from .files import ATTRIBUTION
 from .geocoder import Gazetteer
+from .geonames import ATTRIBUTION
 from .results import Choice, SearchResult, SearchUnavailable, search
 from .services import LatviaNominatim, LatviaPhoton, geocoder_for_search
 

@@ -24,8 +24,6 @@ POSTCODES_FILE = "postcodes.tsv"
 SETTLEMENT_COLUMNS = ("name", "lat", "lon", "municipality", "parish", "population", "kind", "source")
 POSTCODE_COLUMNS = ("code", "place", "lat", "lon", "municipality")
 
-ATTRIBUTION = "Data: GeoNames, geonames.org, CC BY 4.0"
-
 
 @dataclass(frozen=True)
 class SettlementRow:
