@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+import numpy as np
+
 from ..config import PROJECT_ROOT
 from .names import KIND_WEIGHT, Entry, NameIndex, settlement_label, where_words
 
@@ -78,6 +80,8 @@ class BaseData:
     names: NameIndex
     postcodes: dict[str, PostcodeRow]  # by the four digits ('1050' for LV-1050)
     settlements: list[Entry]
+    lats: np.ndarray  # of the settlements, degrees
+    lons: np.ndarray
 
 
 @lru_cache(maxsize=4)
@@ -104,4 +108,5 @@ def base_data(data_dir: str) -> BaseData:
         for r in read_settlements(Path(data_dir))
     ]
     postcodes = {p.code.removeprefix("LV-"): p for p in read_postcodes(Path(data_dir))}
-    return BaseData(NameIndex(settlements), postcodes, settlements)
+    lats, lons = np.array([e.lat for e in settlements]), np.array([e.lon for e in settlements])
+    return BaseData(NameIndex(settlements), postcodes, settlements, lats, lons)

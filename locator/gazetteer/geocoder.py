@@ -68,7 +68,7 @@ class Gazetteer(Geocoder):
         user_agent: str | None = None,
     ) -> None:
         super().__init__(user_agent=user_agent or f"locator/{VERSION}")
-        base = base_data(str(data_dir))
+        self._base = base = base_data(str(data_dir))
         self.names, self.postcodes, self.settlements = base.names, base.postcodes, base.settlements
         self._streets = NameIndex(street_entries(records or ()))
         self._loader = address_loader
@@ -126,20 +126,10 @@ class Gazetteer(Geocoder):
         from geopy.point import Point
 
         p = Point(query)
-        lats, lons = self._settlement_points()
-        d = distances_m(lat1=p.latitude, lon1=p.longitude, lat2=lats, lon2=lons)
+        d = distances_m(lat1=p.latitude, lon1=p.longitude, lat2=self._base.lats, lon2=self._base.lons)
         ranked = np.argsort(d, kind="stable")[: 1 if exactly_one else 5]
         found = [self._location(_Hit(self.settlements[i], None, 0, 0, 0)) for i in ranked]
         return found[0] if exactly_one else found
-
-    def _settlement_points(self) -> tuple[np.ndarray, np.ndarray]:
-        points = getattr(self, "_points", None)
-        if points is None:
-            points = self._points = (
-                np.array([e.lat for e in self.settlements]),
-                np.array([e.lon for e in self.settlements]),
-            )
-        return points
 
     # -- matching
 
