@@ -109,8 +109,11 @@ def search(lang: str):
     typed = (request.form.get("q") or "").strip()[:200]
     if not typed:
         return render_index(state, search={"status": "empty"}, status=400)
+    key = repr(sorted((k, v) for k, v in current_app.config.items() if k.startswith(("SEARCH_", "GEOCODER_"))))
+    geocoders = current_app.extensions.setdefault("locator.search_geocoder", {})  # by the search settings
     try:
-        result = geocode_search(geocoder_for_search(current_app.config, db_session), typed)
+        geocoder = geocoders.get(key) or geocoders.setdefault(key, geocoder_for_search(current_app.config, db_session))
+        result = geocode_search(geocoder, typed)
     except SearchUnavailable:
         return render_index(state, search={"status": "unavailable"}, typed=typed, status=503)
     if result.status == "found":
