@@ -73,7 +73,7 @@ class Match:
     commission_free: bool
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class NearestQuery:
     """What to look for, validated on construction by the one declaration (raises InvalidQuery with ``param``).
 

@@ -38,11 +38,25 @@ def test_each_app_bounds_k_by_its_own_settings(demo_db_url):
 
 def test_the_core_keeps_hints_in_the_memory_it_is_given(demo_session):
     mine, yours = NearestMemory(), NearestMemory()
-    q = NearestQuery(56.9477, 24.1085, k=5)
+    q = NearestQuery(lat=56.9477, lon=24.1085, k=5)
     assert nearest(demo_session, q, memory=mine) == nearest(demo_session, q, memory=yours)
     assert mine.hinted() == 1 and yours.hinted() == 1
-    nearest(demo_session, NearestQuery(56.9477, 24.1085, kinds=("atm",)), memory=mine)
+    nearest(demo_session, NearestQuery(lat=56.9477, lon=24.1085, kinds=("atm",)), memory=mine)
     assert mine.hinted() == 2 and yours.hinted() == 1
     # without one, the session keeps its own
     nearest(demo_session, q)
     assert demo_session.info["locator.nearest_memory"].hinted() == 1
+
+
+def test_the_search_geocoder_is_built_once_per_app_and_per_search_setting(demo_db_url):
+    first = create_app({"DATABASE_URL": demo_db_url, "SECRET_KEY": "t"})
+    second = create_app({"DATABASE_URL": demo_db_url, "SECRET_KEY": "t"})
+
+    def built(app):
+        with app.app_context():
+            return state(app).search_geocoder(app.config, lambda: None)
+
+    assert built(first) is built(first)
+    assert built(first) is not built(second)
+    first.config["SEARCH_GEOCODER"] = "nominatim"
+    assert type(built(first)).__name__ == "LatviaNominatim"

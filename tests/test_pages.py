@@ -31,14 +31,14 @@ def test_the_latvian_page_lists_the_closed_centres_and_credits_the_data(client):
 
 def test_the_list_is_the_nearest_commission_free_answer_in_order(client, demo_session):
     html = client.get(f"/?{AUDEJU}").get_data(as_text=True)
-    core = nearest(demo_session, NearestQuery(56.948, 24.109, commission_free=True, k=10))
+    core = nearest(demo_session, NearestQuery(lat=56.948, lon=24.109, commission_free=True, k=10))
     assert names_in_list(html) == [m.place.name.replace('"', "&#34;") for m in core]
     assert "bez komisijas" in html
 
 
 def test_filters_change_the_list(client, demo_session):
     html = client.get(f"/en/?{AUDEJU}&filtered=1&service=bill_payment&kind=post_office").get_data(as_text=True)
-    core = nearest(demo_session, NearestQuery(56.948, 24.109, kinds=("post_office",), k=10))
+    core = nearest(demo_session, NearestQuery(lat=56.948, lon=24.109, kinds=("post_office",), k=10))
     assert names_in_list(html) == [m.place.name for m in core]
     assert "€0.50" in html  # the post office fee, English number format
     lv = client.get(f"/?{AUDEJU}&filtered=1&kind=post_office").get_data(as_text=True)
@@ -91,7 +91,7 @@ def test_the_centre_page_shows_where_to_pay_the_post_office_and_dealers(client):
 
 
 def test_the_place_page_shows_fees_hours_and_source(client, demo_session):
-    atm = nearest(demo_session, NearestQuery(56.948, 24.109, kinds=("atm",), k=1))[0]
+    atm = nearest(demo_session, NearestQuery(lat=56.948, lon=24.109, kinds=("atm",), k=1))[0]
     html = client.get(f"/en/places/{atm.place.id}").get_data(as_text=True)
     assert "free with a salary card of" in html and "€1.20" in html
     assert "Illustrative bank branches and ATMs" in html and "illustrative" in html
@@ -164,7 +164,7 @@ def test_the_place_page_says_no_commission_by_the_one_rule(client, demo_session)
     from locator import catalogue
     from locator.domain.fees import is_commission_free
 
-    bank = nearest(demo_session, NearestQuery(56.948, 24.109, kinds=("bank_branch",), k=1))[0]
+    bank = nearest(demo_session, NearestQuery(lat=56.948, lon=24.109, kinds=("bank_branch",), k=1))[0]
     details = catalogue.place_details(demo_session, bank.place.id)
     free = [o for o in details.offers if is_commission_free(o.fee_eur)]
     html = client.get(f"/en/places/{bank.place.id}").get_data(as_text=True)

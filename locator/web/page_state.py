@@ -117,7 +117,7 @@ class PageState:
             },
         )
 
-    def at_point(self, lat: float, lon: float) -> PageState:
+    def at_point(self, *, lat: float, lon: float) -> PageState:
         return replace(self, lat=rounded(lat), lon=rounded(lon))
 
     def query_args(self) -> dict[str, str]:

@@ -101,7 +101,7 @@ def index(lang: str):
 @_lang_routes("/search", methods=["POST"])
 def search(lang: str):
     """Geocode what was typed; found: redirect to the rounded point (the URL never holds the text)."""
-    from ..gazetteer import SearchUnavailable, geocoder_for_search
+    from ..gazetteer import SearchUnavailable
     from ..gazetteer import search as geocode_search
 
     g.lang = lang
@@ -109,16 +109,14 @@ def search(lang: str):
     typed = (request.form.get("q") or "").strip()[:200]
     if not typed:
         return render_index(state, search={"status": "empty"}, status=400)
-    key = repr(sorted((k, v) for k, v in current_app.config.items() if k.startswith(("SEARCH_", "GEOCODER_"))))
-    geocoders = current_app.extensions.setdefault("locator.search_geocoder", {})  # by the search settings
     try:
-        geocoder = geocoders.get(key) or geocoders.setdefault(key, geocoder_for_search(current_app.config, db_session))
+        geocoder = app_state().search_geocoder(current_app.config, db_session)
         result = geocode_search(geocoder, typed)
     except SearchUnavailable:
         return render_index(state, search={"status": "unavailable"}, typed=typed, status=503)
     if result.status == "found":
         choice = result.choices[0]
-        return redirect(page_url("index") + "?" + state.at_point(choice.lat, choice.lon).query_string(), 303)
+        return redirect(page_url("index") + "?" + state.at_point(lat=choice.lat, lon=choice.lon).query_string(), 303)
     return render_index(state, search=result, typed=typed)
 
 
@@ -139,9 +137,12 @@ def centre(lang: str, slug: str):
     when = datetime.now(hours.RIGA)
     sections = []
     for key, q in (
-        ("pay", query.NearestQuery(c.lat, c.lon, commission_free=True, k=5)),
-        ("post", query.NearestQuery(c.lat, c.lon, kinds=("post_office",), k=1)),
-        ("dealers", query.NearestQuery(c.lat, c.lon, service="buy_services", kinds=("dealer", "telecom_shop"), k=5)),
+        ("pay", query.NearestQuery(lat=c.lat, lon=c.lon, commission_free=True, k=5)),
+        ("post", query.NearestQuery(lat=c.lat, lon=c.lon, kinds=("post_office",), k=1)),
+        (
+            "dealers",
+            query.NearestQuery(lat=c.lat, lon=c.lon, service="buy_services", kinds=("dealer", "telecom_shop"), k=5),
+        ),
     ):
         matches = query.nearest(session, q, memory=app_state().memory)
         sections.append((key, [(m, hours.status(m.place.opening_hours, when)) for m in matches]))
