@@ -14,7 +14,6 @@ import hashlib
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from itertools import repeat
 from operator import attrgetter
 from pathlib import Path
 
@@ -23,13 +22,13 @@ from sqlalchemy.orm import Session
 
 from locator.models import ImportRun
 
-from .batch import CLIPPED, one, validate_table
 from .duplicates import Duplicate, find_duplicates
 from .load import Loader
 from .records import Record
 from .rows import PlaceRow, SourceInfo
+from .rules import CLIPPED, DuplicateIds, Rules
 from .table import Table
-from .validate import Rules
+from .validator import validate_records, validate_table
 
 SHOWN_REASONS = 50
 
@@ -107,33 +106,25 @@ FIRST_CHUNK_ROWS = 1_000  # smaller, so that the writer starts early
 
 class _Accepted:
     """The outcomes of consecutive rows folded into the report: the rows kept, clipped points
-    counted, rejections and ids seen before (anywhere earlier in the file) listed."""
+    counted, rejections (and ids seen before, anywhere earlier in the file) listed."""
 
     def __init__(self, report: ImportReport):
         self.report = report
-        self.first_seen: dict[str, tuple[Callable[[int], str], int]] = {}  # id -> (where, row)
+        self.ids = DuplicateIds()
 
     def add(self, outcomes: list, where: Callable[[int], str]) -> list[PlaceRow]:
-        report, seen = self.report, self.first_seen
+        report = self.report
         report.read += len(outcomes)
-        if set(map(type, outcomes)) == {PlaceRow}:
-            refs = list(map(_ref, outcomes))
-            if len(set(refs)) == len(refs) and seen.keys().isdisjoint(refs):
-                # the usual case, checked in C: every row valid, every id new
-                seen.update(zip(refs, zip(repeat(where), range(len(refs)))))
-                return outcomes
+        if set(map(type, outcomes)) == {PlaceRow} and self.ids.all_new(list(map(_ref, outcomes)), where):
+            return outcomes  # the usual case, checked in C: every row valid, every id new
         rows: list[PlaceRow] = []
         for i, outcome in enumerate(outcomes):
             if type(outcome) is PlaceRow:
-                ref = outcome.source_ref
-                if ref in seen:
-                    first_where, first = seen[ref]
-                    report.rejected.append(
-                        (where(i), f"duplicate id {ref!r} in the file (first at {first_where(first)})")
-                    )
-                    continue
-                seen[ref] = (where, i)
-                rows.append(outcome)
+                reason = self.ids.reason(outcome.source_ref, where, i)
+                if reason is None:
+                    rows.append(outcome)
+                else:
+                    report.rejected.append((where(i), reason))
             elif outcome is CLIPPED:
                 report.clipped += 1
             else:
@@ -142,15 +133,12 @@ class _Accepted:
 
 
 def validate_all(records: Iterable[Record], rules: Rules, report: ImportReport) -> list[PlaceRow]:
-    """Every record validated; rejections and clipped points counted on ``report``.
-
-    A :class:`Table` (what the CSV and GeoJSON readers return) is validated column by
-    column (``importers.batch``), any other iterable record by record; the outcome is the same.
-    """
+    """Every record validated (``importers.validator``); rejections and clipped points counted
+    on ``report``."""
     if isinstance(records, Table):
         return _Accepted(report).add(validate_table(records, rules), records.where)
     listed = list(records)
-    return _Accepted(report).add([one(record, rules) for record in listed], lambda i: listed[i].where())
+    return _Accepted(report).add(validate_records(listed, rules), lambda i: listed[i].where())
 
 
 def run_import(

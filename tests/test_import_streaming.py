@@ -19,8 +19,8 @@ import importers.pipeline as pipeline
 from importers.csv_reader import read_csv
 from importers.pipeline import ImportRejected, run_import
 from importers.rows import SourceInfo
+from importers.rules import Rules
 from importers.synthetic import random_points_in_latvia
-from importers.validate import Rules
 
 SOURCE = SourceInfo(name="bank-atms", title="Bank ATMs", licence="test", attribution="locator tests")
 N = 2_500
