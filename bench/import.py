@@ -65,8 +65,8 @@ from importers.geojson_reader import read_geojson
 from importers.load import load
 from importers.pipeline import ImportReport, gc_paused, run_import, sha256_of, validate_all
 from importers.rows import SourceInfo
+from importers.rules import Rules
 from importers.synthetic import random_points_in_latvia
-from importers.validate import Rules
 from locator import migrate
 from locator.db import dispose_engines, get_engine, session_for
 

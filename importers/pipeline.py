@@ -78,8 +78,8 @@ def gc_paused() -> Iterator[None]:
 
     Why: reading and validating a 100k-row file allocates about a million objects that all
     live until the import ends (cells, columns, rows), and none of them form cycles.  The
-    collector still walks them over and over as they accumulate: measured, that was a third of
-    the time of reading and validating (bench/README.md).  Reference counting frees
+    collector still walks them over and over as they accumulate, a large share of the time of
+    reading and validating (measured in bench/README.md).  Reference counting frees
     everything as usual; the collector is switched back on afterwards.
     """
     enabled = gc.isenabled()
