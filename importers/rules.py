@@ -17,8 +17,10 @@ value parsers shared with the fee table (``rows.OfferRow.make`` for a fee or a c
 from __future__ import annotations
 
 import hashlib
+import operator
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from itertools import repeat
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -180,18 +182,19 @@ def _storable(name: str, when: Callable[[Batch], np.ndarray] | None = None) -> R
 
 
 def _no_brand(b: Batch) -> np.ndarray:
-    return np.fromiter((brand is None for brand in b.text("brand")), bool, b.n)
+    return _empty(b.text("brand"))
 
 
 def _empty(values: list) -> np.ndarray:
-    return np.fromiter((value is None for value in values), bool, len(values))
+    """Which values are None (one C-level pass)."""
+    return np.fromiter(map(operator.is_, values, repeat(None)), bool, len(values))
 
 
 _KINDS = frozenset(KINDS)
 
 
 def _unknown_kind(b: Batch, alive: np.ndarray) -> np.ndarray:
-    return np.fromiter((kind is not None and kind not in _KINDS for kind in b.kinds), bool, b.n)
+    return ~np.fromiter(map(_KINDS.__contains__, b.kinds), bool, b.n) & ~_empty(b.kinds)
 
 
 # -- fees ----------------------------------------------------------------------------------
@@ -248,7 +251,7 @@ def _offers_field(value: Any) -> list[OfferRow]:
 
 
 def _bad_offers(b: Batch, alive: np.ndarray) -> np.ndarray:
-    return np.fromiter((type(o) is str for o in b.offers(alive)), bool, b.n)
+    return np.fromiter(map(isinstance, b.offers(alive), repeat(str)), bool, b.n)
 
 
 # -- the table -----------------------------------------------------------------------------

@@ -13,8 +13,10 @@ The outcome of a row is a :class:`~importers.rows.PlaceRow`, the reason it is re
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Iterable, Sequence
 from functools import partial
+from itertools import repeat
 from typing import Any
 
 import numpy as np
@@ -37,7 +39,7 @@ class Numbers:
     def __init__(self, column: Sequence[Any]):
         n = len(column)
         try:
-            if any(type(value) is bool for value in column):
+            if bool in set(map(type, column)):
                 raise TypeError("a boolean is not a number")
             self.values = np.fromiter(map(float, column), float, n)  # the usual case, in C
             self.missing = np.zeros(n, dtype=bool)
@@ -154,7 +156,10 @@ def _offers(b: Batch, alive: np.ndarray) -> list[Any]:
     rows = np.flatnonzero(alive).tolist()
     out: list[Any] = [None] * b.n
     try:
-        known: dict[tuple, Any] = {}
+        if len(rows) == b.n:  # the usual case: every row alive, looked up in C
+            known = {key: _offers_of(present, key, b.rules) for key in set(keys)}
+            return list(map(known.__getitem__, keys))
+        known = {}
         for i in rows:
             key = keys[i]
             if key not in known:
@@ -172,6 +177,10 @@ def _offers_of(present: list[str], key: tuple, rules: Rules) -> Any:
         return offers(dict(zip(present, given)), kind, brand, rules)
     except RowRejected as exc:
         return str(exc)
+
+
+def _none(values: list) -> np.ndarray:
+    return np.fromiter(map(operator.is_, values, repeat(None)), bool, len(values))
 
 
 _new_row = partial(tuple.__new__, PlaceRow)  # PlaceRow from a tuple of its 10 fields, in C
@@ -194,11 +203,10 @@ def decide(columns: Columns, rules: Rules) -> tuple[list[Any], list[Rule | None]
     kinds, names = b.kinds, b.text("name")
     lats, lons = b.number("lat").values.tolist(), b.number("lon").values.tolist()
     refs = list(b.text("source_ref"))
-    for i in ok:
-        if refs[i] is None:
-            refs[i] = derived_ref(kinds[i], names[i], lats[i], lons[i])
+    for i in np.flatnonzero(alive & _none(refs)).tolist():
+        refs[i] = derived_ref(kinds[i], names[i], lats[i], lons[i])
     municipalities = list(b.text("municipality"))
-    unknown = [i for i in ok if municipalities[i] is None]
+    unknown = np.flatnonzero(alive & _none(municipalities)).tolist()
     if unknown:
         found = municipalities_of(lons=[lons[i] for i in unknown], lats=[lats[i] for i in unknown])
         for i, name in zip(unknown, found):
