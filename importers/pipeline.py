@@ -166,8 +166,9 @@ def run_import(
     so the rows before the first rejected one may have been written.  After a rejection nothing
     more is written, and the rest of the file is still validated so that every reason is
     reported.  The database stores each chunk while the next one is validated (a writer thread
-    on SpatiaLite, one open COPY on PostGIS: ``importers.load.Loader``).  With ``merge_duplicates``, or records that are not a
-    Table, everything is validated first and written afterwards.
+    on SpatiaLite, one open COPY on PostGIS: ``importers.writers``).  With ``merge_duplicates``,
+    or records that are not a Table, everything is validated first and written afterwards, by
+    the same writer.
     """
     report = ImportReport(file=file, source=source.name, file_format=file_format, sha256=sha256)
     streamed = isinstance(records, Table) and not merge_duplicates
