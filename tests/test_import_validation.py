@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import ast
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
 
+from importers.fee_table import FeeRule
 from importers.records import Record
 from importers.rows import RowRejected
-from importers.rules import GEOMETRY_PROBLEM, ROW_RULES, Rules
-from importers.validator import columns_of, decide
-from importers.validator import validate_record as to_place_row
+from importers.rules import GEOMETRY_PROBLEM, ROW_RULES, Clipped, Rules, derived_ref
+from importers.validator import columns_of, decide, validate_record
 
 RIGA = {"lat": "56.9496", "lon": "24.1052"}
 GOOD = {"source_ref": "1", "kind": "atm", "name": "Swedbank bankomāts", **RIGA}
@@ -86,14 +87,14 @@ GEOCODED_REJECTIONS = [
 @pytest.mark.parametrize(("fields", "reason"), REJECTIONS)
 def test_each_rejection_says_what_is_wrong(fields, reason):
     with pytest.raises(RowRejected) as exc:
-        to_place_row(record(**fields), Rules())
+        validate_record(record(**fields), Rules())
     assert str(exc.value) == reason
 
 
 @pytest.mark.parametrize(("fields", "reason"), GEOCODED_REJECTIONS)
 def test_each_rejection_with_a_geocoder_says_what_is_wrong(fields, reason):
     with pytest.raises(RowRejected) as exc:
-        to_place_row(record(**fields), GEOCODER)
+        validate_record(record(**fields), GEOCODER)
     assert str(exc.value) == reason
 
 
@@ -147,3 +148,74 @@ def test_no_rejection_text_is_written_twice():
             if path != home:
                 copied = texts & message_templates(path)
                 assert not copied, f"{path.relative_to(root)} repeats the rejection text {sorted(copied)}"
+
+
+def test_the_place_of_a_rejection_is_file_and_line_or_feature():
+    assert Record(file="banka.csv", line=7, fields={}).where() == "banka.csv:7"
+    assert Record(file="x.geojson", feature=3, fields={}).where() == "x.geojson: feature 3"
+
+
+def test_clip_skips_points_outside_latvia_instead_of_rejecting():
+    with pytest.raises(Clipped):
+        validate_record(record(lat="54.6872", lon="25.2797"), Rules(clip=True))
+
+
+def test_decimal_commas_and_a_default_kind():
+    row = validate_record(
+        record(kind=None, lat="56,9496", lon="24,1052", fee_bill_payment="0,50"), Rules(default_kind="atm")
+    )
+    assert (row.kind, row.lat, row.lon) == ("atm", 56.9496, 24.1052)
+    assert [(o.service, o.fee_eur) for o in row.offers] == [("bill_payment", Decimal("0.50"))]
+
+
+def test_the_row_fees_win_and_the_fee_table_fills_in_with_the_salary_card_condition():
+    rules = Rules(
+        fee_rules=[
+            FeeRule("atm", None, "bill_payment", "0.00", "salary_card={brand}", None),
+            FeeRule("atm", None, "bill_payment", "1.20", None, None),
+            FeeRule("atm", None, "cash_deposit", "0.00", "salary_card={brand}", None),
+        ]
+    )
+    row = validate_record(record(brand="Swedbank", fee_cash_deposit="0.30"), rules)
+    assert sorted((o.service, o.fee_eur, o.condition) for o in row.offers) == [
+        ("bill_payment", Decimal("0.00"), "salary_card=swedbank"),
+        ("bill_payment", Decimal("1.20"), None),
+        ("cash_deposit", Decimal("0.30"), None),
+    ]
+
+
+def test_the_offers_field_carries_several_offers_per_service():
+    row = validate_record(record(offers="bill_payment=0.00 if salary_card=swedbank; bill_payment=1,20"), Rules())
+    assert [(o.fee_eur, o.condition) for o in row.offers] == [
+        (Decimal("0.00"), "salary_card=swedbank"),
+        (Decimal("1.20"), None),
+    ]
+
+
+def test_a_row_without_an_id_gets_a_stable_one_and_a_municipality():
+    a = validate_record(record(source_ref=None), Rules())
+    b = validate_record(record(source_ref=None), Rules())
+    assert a.source_ref == b.source_ref == derived_ref("atm", "Swedbank bankomāts", 56.9496, 24.1052)
+    assert a.municipality == "Rīga"
+
+
+def test_an_address_is_geocoded_when_a_geocoder_is_given():
+    asked = []
+
+    def geocode(address):
+        asked.append(address)
+        return (56.9477, 24.1085)
+
+    row = validate_record(record(lat=None, lon=None, address="Audēju iela 16, Rīga"), Rules(geocode=geocode))
+    assert asked == ["Audēju iela 16, Rīga"] and (row.lat, row.lon) == (56.9477, 24.1085)
+
+
+def test_a_failing_geocoder_rejects_the_row_with_its_reason():
+    from locator.geocode import GeocodeFailed
+
+    def geocode(address):
+        raise GeocodeFailed(f"the geocoder failed for {address!r}: GeocoderTimedOut: timed out")
+
+    with pytest.raises(RowRejected) as exc:
+        validate_record(record(lat=None, lon=None, address="Audēju iela 16, Rīga"), Rules(geocode=geocode))
+    assert str(exc.value) == "the geocoder failed for 'Audēju iela 16, Rīga': GeocoderTimedOut: timed out"
