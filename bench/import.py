@@ -59,11 +59,11 @@ from common import (  # bench/common.py; puts the repo root on sys.path
 )
 from sqlalchemy import text
 
-from importers.csv_reader import read_csv
 from importers.duplicates import find_duplicates
-from importers.geojson_reader import read_geojson
 from importers.load import load
 from importers.pipeline import ImportReport, gc_paused, run_import, sha256_of, validate_all
+from importers.readers.csv_reader import read_csv
+from importers.readers.geojson_reader import read_geojson
 from importers.rows import SourceInfo
 from importers.rules import Rules
 from importers.synthetic import random_points_in_latvia
@@ -164,7 +164,7 @@ def generate_rows(n: int, seed: int) -> list[dict]:
                 "address": f"{rng.choice(STREETS)} {rng.randint(1, 199)}, {town}",
                 "opening_hours": rng.choice(HOURS),
                 "fee_bill_payment": rng.choice(FEES),
-                "municipality": municipality_of(lon, lat) or "",
+                "municipality": municipality_of(lat=lat, lon=lon) or "",
                 "lat": f"{lat:.6f}",
                 "lon": f"{lon:.6f}",
             }

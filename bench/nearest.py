@@ -328,7 +328,7 @@ def bench_database(db: Database, rows, points, warm_points, args, tmpdir: Path) 
     try:
         result["plans"] = {}
         for name, (kw, _) in VARIANTS.items():
-            q = NearestQuery(points[0][0], points[0][1], k=K, **kw)
+            q = NearestQuery(lat=points[0][0], lon=points[0][1], k=K, **kw)
             result["plans"][name] = explain_nearest(session, q)
         plan = result["plans"]["k5"]
         log(f"  plan ({db.engine_name}, k5):")
@@ -343,8 +343,8 @@ def bench_database(db: Database, rows, points, warm_points, args, tmpdir: Path) 
             log("  WARNING: the plan does not use the spatial index idx_places_geom")
 
         for name, (kw, _) in VARIANTS.items():
-            queries = [NearestQuery(lat, lon, k=K, **kw) for lat, lon in points]
-            warm = [NearestQuery(lat, lon, k=K, **kw) for lat, lon in warm_points]
+            queries = [NearestQuery(lat=lat, lon=lon, k=K, **kw) for lat, lon in points]
+            warm = [NearestQuery(lat=lat, lon=lon, k=K, **kw) for lat, lon in warm_points]
             # Warm-up: the core (also records the warm-up SQL for the raw warm-up), then
             # the capture pass (SearchTrace + before_cursor_execute, untimed).
             warm_cap = capture(engine, session, warm, with_trace=False)

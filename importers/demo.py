@@ -17,8 +17,8 @@ from locator.config import PROJECT_ROOT
 
 from .centres import CentreRow, load_centres
 from .fee_table import read_fee_table
-from .geojson_reader import read_geojson
 from .pipeline import ImportReport, run_import, sha256_of
+from .readers.geojson_reader import read_geojson
 from .records import Record
 from .rows import RowRejected, SourceInfo
 from .rules import Rules

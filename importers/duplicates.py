@@ -1,31 +1,33 @@
 """Places that another source already has: the same kind within 25 m with a similar name.
 
 So an ATM imported from a bank's file and again from OpenStreetMap does not show
-twice.  Candidates are found with a grid of ~30 m cells in memory (one query for
-the file's whole extent), then checked with the geodesic distance.
+twice.  Candidates are found with a grid in memory (one query for the file's whole
+extent), whose cells are at least NEAR_M wide everywhere in the batch, so a place
+within NEAR_M of a row lies in the row's cell or one of the 8 around it; they are
+then checked with the geodesic distance (:mod:`locator.domain.geodesy`).
 """
 
 from __future__ import annotations
 
 import difflib
 import math
-import re
-import unicodedata
 from dataclasses import dataclass
 from operator import attrgetter
 
-from pyproj import Geod
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from locator.domain.geodesy import distance_m
+from locator.domain.text import words
 from locator.models import Place, Source
+from locator.spatial import bbox_around
 
 from .rows import PlaceRow
 
 NEAR_M = 25.0
+"""Places farther apart than this many metres (geodesic) are never the same place."""
 SIMILAR = 0.8
-_GEOD = Geod(ellps="WGS84")
-_CELL_LAT = 0.0003  # ~33 m
+"""difflib ratio from which two folded names are taken as spelling the same name."""
 PLACES, SOURCES = Place.__table__, Source.__table__
 
 
@@ -41,16 +43,14 @@ class Duplicate:
     distance_m: float
 
 
-def fold(name: str) -> str:
+def name_key(name: str) -> str:
     """Case, diacritics and punctuation removed: "Swedbank bankomāts!" -> "swedbank bankomats"."""
-    decomposed = unicodedata.normalize("NFKD", name.casefold())
-    plain = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return " ".join(re.sub(r"[^\w]+", " ", plain).split())
+    return " ".join(words(name))
 
 
 def similar(a: str, b: str) -> bool:
     """Names that a person would call the same place (one contains the other, or close spelling)."""
-    fa, fb = fold(a), fold(b)
+    fa, fb = name_key(a), name_key(b)
     if not fa or not fb:
         return False
     if fa == fb or set(fa.split()) <= set(fb.split()) or set(fb.split()) <= set(fa.split()):
@@ -58,17 +58,30 @@ def similar(a: str, b: str) -> bool:
     return difflib.SequenceMatcher(None, fa, fb).ratio() >= SIMILAR
 
 
-def _cell(lat: float, lon: float) -> tuple[int, int]:
-    cell_lon = _CELL_LAT / max(math.cos(math.radians(lat)), 0.1)
-    return int(math.floor(lat / _CELL_LAT)), int(math.floor(lon / cell_lon))
+@dataclass(frozen=True)
+class _Grid:
+    """Cells of ``dlat`` x ``dlon`` degrees: each at least NEAR_M across at every latitude up to
+    the batch's farthest from the equator (from :func:`locator.spatial.bbox_around`, which is
+    provably wide enough)."""
+
+    dlat: float
+    dlon: float
+
+    @classmethod
+    def for_latitudes(cls, lats: list[float]) -> _Grid:
+        box = bbox_around(lat=max(lats, key=abs), lon=0.0, radius_m=NEAR_M)
+        return cls(dlat=(box.max_lat - box.min_lat) / 2, dlon=box.max_lon)
+
+    def cell(self, lat: float, lon: float) -> tuple[int, int]:
+        return math.floor(lat / self.dlat), math.floor(lon / self.dlon)
 
 
 def find_duplicates(session: Session, rows: list[PlaceRow], source_name: str) -> list[Duplicate]:
     """Rows of ``source_name`` that duplicate a place of another source."""
     if not rows:
         return []
-    pad = 0.001  # > 25 m in both directions at Latvian latitudes
     lats, lons = list(map(attrgetter("lat"), rows)), list(map(attrgetter("lon"), rows))
+    grid = _Grid.for_latitudes(lats)
     lat_col, lon_col = func.ST_Y(PLACES.c.geom), func.ST_X(PLACES.c.geom)
     existing = session.execute(
         select(
@@ -85,27 +98,28 @@ def find_duplicates(session: Session, rows: list[PlaceRow], source_name: str) ->
         .where(PLACES.c.source_id.in_(select(SOURCES.c.id).where(SOURCES.c.name != source_name)))
         .where(PLACES.c.kind.in_({r.kind for r in rows}))
         .where(
-            lat_col.between(min(lats) - pad, max(lats) + pad), lon_col.between(min(lons) - 2 * pad, max(lons) + 2 * pad)
+            lat_col.between(min(lats) - grid.dlat, max(lats) + grid.dlat),
+            lon_col.between(min(lons) - grid.dlon, max(lons) + grid.dlon),
         )
     ).all()
     if not existing:  # the first source in this area: nothing to compare with
         return []
-    grid: dict[tuple[int, int], list] = {}
+    cells: dict[tuple[int, int], list] = {}
     for e in existing:
-        grid.setdefault(_cell(e.lat, e.lon), []).append(e)
-    near = {(ci + di, cj + dj) for ci, cj in grid for di in (-1, 0, 1) for dj in (-1, 0, 1)}
+        cells.setdefault(grid.cell(e.lat, e.lon), []).append(e)
+    near = {(ci + di, cj + dj) for ci, cj in cells for di in (-1, 0, 1) for dj in (-1, 0, 1)}
     found = []
     for r in rows:
-        ci, cj = _cell(r.lat, r.lon)
+        ci, cj = grid.cell(r.lat, r.lon)
         if (ci, cj) not in near:  # no other place in this cell or the 8 around it
             continue
         best = None
         for di in (-1, 0, 1):
             for dj in (-1, 0, 1):
-                for e in grid.get((ci + di, cj + dj), ()):
+                for e in cells.get((ci + di, cj + dj), ()):
                     if e.kind != r.kind:
                         continue
-                    _, _, d = _GEOD.inv(r.lon, r.lat, e.lon, e.lat)
+                    d = distance_m(lat1=r.lat, lon1=r.lon, lat2=e.lat, lon2=e.lon)
                     if d <= NEAR_M and similar(r.name, e.name) and (best is None or d < best[1]):
                         best = (e, d)
         if best is not None:

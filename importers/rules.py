@@ -30,12 +30,12 @@ from locator.domain.vocabulary import KINDS, SERVICES
 from locator.geocode import GeocodeFailed
 
 from .fee_table import FeeRule, offers_for
+from .readers.common import GEOMETRY_PROBLEM  # set by readers for a geometry that is not a place
 from .rows import OfferRow, RowRejected, nfc, not_a_number, out_of_range, storable, unknown_kind
 
 if TYPE_CHECKING:
     from .validator import Batch
 
-GEOMETRY_PROBLEM = "_geometry_problem"  # set by readers for a geometry that is not a place
 CLIPPED = object()  # the outcome of a row skipped by --clip: a point outside Latvia
 Geocode = Callable[[str], "tuple[float, float] | None"]  # address -> (lat, lon)
 

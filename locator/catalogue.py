@@ -11,7 +11,7 @@ from decimal import Decimal
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from .models import Source
+from .models import Place, Source
 
 
 @dataclass(frozen=True)
@@ -34,16 +34,16 @@ class SourceSummary:
         return d
 
 
-def sources_by_id(session: Session) -> dict[int, SourceSummary]:
-    """Every source, keyed by id (a handful of rows: read per request, never stale)."""
+def sources(session: Session, *, limit: int | None = None, offset: int = 0) -> list[SourceSummary]:
+    """The sources by name: all, or ``limit`` of them after ``offset``."""
     t = Source.__table__
-    rows = session.execute(
-        select(
-            t.c.id, t.c.name, t.c.title, t.c.licence, t.c.attribution, t.c.url, t.c.illustrative, t.c.imported_at
-        ).order_by(t.c.name)
-    )
-    return {
-        r.id: SourceSummary(
+    stmt = select(
+        t.c.id, t.c.name, t.c.title, t.c.licence, t.c.attribution, t.c.url, t.c.illustrative, t.c.imported_at
+    ).order_by(t.c.name)
+    if limit is not None or offset:
+        stmt = stmt.limit(limit).offset(offset)
+    return [
+        SourceSummary(
             r.id,
             r.name,
             r.title,
@@ -53,31 +53,64 @@ def sources_by_id(session: Session) -> dict[int, SourceSummary]:
             bool(r.illustrative),
             r.imported_at.isoformat() if r.imported_at else None,
         )
-        for r in rows
-    }
+        for r in session.execute(stmt)
+    ]
 
 
-SOURCES_MAX_AGE_S = 30.0
-_cache: dict[str, tuple[float, dict[int, SourceSummary]]] = {}
-_cache_lock = threading.Lock()
+def sources_by_id(session: Session) -> dict[int, SourceSummary]:
+    """Every source, keyed by id, in name order (a handful of rows, read afresh)."""
+    return {s.id: s for s in sources(session)}
 
 
-def cached_sources(session: Session, needed: Iterable[int] = ()) -> dict[int, SourceSummary]:
-    """:func:`sources_by_id`, kept per database for up to 30 s.
+BANK_KINDS = ("bank_branch", "atm")
 
-    Sources change only when something is imported, yet every API answer
-    carries their attribution: re-reading them per request was a quarter of a
-    request's database time on PostGIS.  An id that is not in the cache (a new
-    import) refreshes it at once; a changed title or licence shows within 30 s.
+
+def bank_brands(session: Session) -> list[str]:
+    """The banks in the data: the brands of bank branches and ATMs, sorted, each once."""
+    p = Place.__table__
+    rows = session.execute(
+        select(p.c.brand).where(p.c.kind.in_(BANK_KINDS), p.c.brand.is_not(None)).group_by(p.c.brand)
+    )
+    return sorted({r.brand.strip() for r in rows if r.brand and r.brand.strip()}, key=str.casefold)
+
+
+MAX_AGE_S = 30.0
+
+
+class CatalogueCache:
+    """Sources and bank brands kept per database for up to ``MAX_AGE_S`` seconds.
+
+    They change only when something is imported, yet every API answer carries
+    the sources' attribution and every page lists the banks: read per request
+    they would cost a database round trip each.
+    A source id that is not in the cache (a new import) refreshes it at once;
+    a changed title, licence or bank shows within ``MAX_AGE_S``.  The app owns
+    one (``app.extensions``); nothing is kept at module level.
     """
-    key = session.get_bind().url.render_as_string(hide_password=False)
-    now = time.monotonic()
-    hit = _cache.get(key)
-    if hit is None or now - hit[0] > SOURCES_MAX_AGE_S or not set(needed) <= hit[1].keys():
-        hit = (now, sources_by_id(session))
-        with _cache_lock:
-            _cache[key] = hit
-    return hit[1]
+
+    def __init__(self, max_age_s: float = MAX_AGE_S) -> None:
+        self.max_age_s = max_age_s
+        self._lock = threading.Lock()
+        self._entries: dict[tuple[str, str], tuple[float, object]] = {}
+
+    def _get(self, session: Session, what: str, read, fresh=lambda _value: True):
+        key = (what, session.get_bind().url.render_as_string(hide_password=False))
+        now = time.monotonic()
+        hit = self._entries.get(key)
+        if hit is None or now - hit[0] > self.max_age_s or not fresh(hit[1]):
+            hit = (now, read(session))
+            with self._lock:
+                self._entries[key] = hit
+        return hit[1]
+
+    def sources(self, session: Session, needed: Iterable[int] = ()) -> dict[int, SourceSummary]:
+        """:func:`sources_by_id`, holding at least the ids ``needed``."""
+        needed = set(needed)
+        return self._get(session, "sources", sources_by_id, lambda found: needed <= found.keys())
+
+    def bank_brands(self, session: Session) -> list[str]:
+        """:func:`bank_brands`."""
+        return self._get(session, "banks", bank_brands)
 
 
 @dataclass(frozen=True)
@@ -113,7 +146,7 @@ def place_details(session: Session, place_id: int) -> PlaceDetails:
     from sqlalchemy import func
 
     from .errors import UnknownPlace
-    from .models import Offer, Place
+    from .models import Offer
 
     p, o = Place.__table__, Offer.__table__
     row = session.execute(

@@ -8,14 +8,13 @@ opens PostGIS.  One engine (one pool) per URL per process.
 from __future__ import annotations
 
 import contextlib
-import functools
 import threading
 from collections.abc import Iterator
 from pathlib import Path
 
 from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session
 
 from .errors import DatabaseUnavailable
 
@@ -32,8 +31,9 @@ def is_spatialite(engine_or_url: Engine | str) -> bool:
 def _spatialite_on_connect(library: str):
     """A connect hook: load SpatiaLite, create its WGS84-only metadata once, set WAL.
 
-    ``InitSpatialMetaData('WGS84')`` in one transaction takes milliseconds; the
-    default (the whole EPSG table, row by row) takes seconds on a new file.
+    ``InitSpatialMetaData('WGS84')`` in one transaction writes the one reference
+    system locator uses; the default writes the whole EPSG table row by row,
+    slow on every new file.
     """
 
     def on_connect(dbapi_conn, _record) -> None:
@@ -97,13 +97,9 @@ def dispose_engines() -> None:
         _engines.clear()
 
 
-@functools.cache
-def _sessionmaker(engine: Engine) -> sessionmaker[Session]:
-    return sessionmaker(engine, expire_on_commit=False)
-
-
 def session_for(engine: Engine) -> Session:
-    return _sessionmaker(engine)()
+    """A new session on ``engine``; objects stay readable after commit (``expire_on_commit=False``)."""
+    return Session(engine, expire_on_commit=False)
 
 
 @contextlib.contextmanager

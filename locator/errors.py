@@ -44,6 +44,10 @@ class InvalidQuery(LocatorError):
     title = "Invalid query parameter"
 
 
+class OutsideServiceArea(InvalidQuery):
+    """The point lies far outside Latvia, which is all locator covers (400)."""
+
+
 class UnknownPlace(LocatorError):
     """A place or closed centre id that does not exist (404)."""
 

@@ -1,4 +1,4 @@
-"""The one model, the same on SpatiaLite and PostGIS.
+"""The database model (places, their offers, sources, closed centres, import runs), the same on SpatiaLite and PostGIS.
 
 Geometries are points in WGS84 (SRID 4326, lon/lat order) with a spatial index:
 an R*Tree (``idx_<table>_geom``) on SpatiaLite, GiST on PostGIS.  Distances are

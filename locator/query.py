@@ -14,25 +14,26 @@ closest.  If k of them lie within ``r``, no place outside the box can beat them
 and the answer is exact.  Otherwise the next round widens ``r``: to the k-th
 distance found (which then settles it), or by a factor estimated from how many
 were found.  The first ``r`` comes from the radius that settled recent queries
-with the same filters, so a typical query takes one round.
+with the same filters, so a typical query takes one round; those radii and the
+compiled SQL live in a :class:`~locator.query_memory.NearestMemory` that the
+caller owns (the app's, or the one kept with the session).
 """
 
 from __future__ import annotations
 
 import math
-import threading
-from collections import deque
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 from sqlalchemy import ColumnElement, Float, Integer, Select, String, bindparam, func, select
 from sqlalchemy.orm import Session
 
+from . import nearest_params
 from .domain import fees
 from .domain.fees import ANYONE, Customer
-from .domain.vocabulary import KINDS, SERVICES
-from .errors import InvalidQuery, UnknownPlace
+from .errors import UnknownPlace
 from .models import ClosedCentre, Offer, Place
+from .query_memory import NearestMemory, memory_of
 from .spatial import Backend, backend_for, bbox_around
 
 PLACES = Place.__table__
@@ -72,9 +73,13 @@ class Match:
     commission_free: bool
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class NearestQuery:
-    """What to look for, validated on construction (raises InvalidQuery with ``param``)."""
+    """What to look for, validated on construction by the one declaration (raises InvalidQuery with ``param``).
+
+    ``offset`` skips the nearest places first: the page after ``k`` places is
+    ``offset=k``, ranked exactly like the first.
+    """
 
     lat: float
     lon: float
@@ -84,29 +89,33 @@ class NearestQuery:
     customer: Customer = ANYONE
     max_distance_m: float | None = None
     k: int = 5
+    offset: int = 0
 
     def __post_init__(self) -> None:
-        for name, value, bound in (("lat", self.lat, 90), ("lon", self.lon, 180)):
-            if not isinstance(value, (int, float)) or not math.isfinite(value):
-                raise InvalidQuery(f"{name} must be a number", param=name)
-            if not -bound <= value <= bound:
-                raise InvalidQuery(f"{name} must be between -{bound} and {bound}", param=name)
-        if self.service not in SERVICES:
-            raise InvalidQuery(
-                f"unknown service {self.service!r}; expected one of: {', '.join(SERVICES)}",
-                param="service",
-            )
-        if self.kinds is not None:
-            unknown = [k for k in self.kinds if k not in KINDS]
-            if unknown or not self.kinds:
-                raise InvalidQuery(
-                    f"unknown kind {(unknown or [''])[0]!r}; expected one of: {', '.join(KINDS)}",
-                    param="kind",
-                )
-        if not isinstance(self.k, int) or self.k < 1:
-            raise InvalidQuery("k must be a whole number of at least 1", param="k")
-        if self.max_distance_m is not None and not (math.isfinite(self.max_distance_m) and self.max_distance_m > 0):
-            raise InvalidQuery("max_distance_m must be a positive number of metres", param="max_distance_m")
+        nearest_params.check_core(
+            lat=self.lat,
+            lon=self.lon,
+            service=self.service,
+            kinds=self.kinds,
+            max_distance_m=self.max_distance_m,
+            k=self.k,
+            offset=self.offset,
+        )
+
+    @classmethod
+    def from_params(cls, params: nearest_params.NearestParams) -> NearestQuery:
+        """The query a caller's parameters ask for."""
+        return cls(
+            lat=params.lat,
+            lon=params.lon,
+            service=params.service,
+            kinds=params.kind,
+            commission_free=params.commission_free,
+            customer=Customer(salary_card=params.salary_card),
+            max_distance_m=params.max_distance_m,
+            k=params.k,
+            offset=params.offset,
+        )
 
     def shape(self) -> tuple[int, bool, int]:
         """What decides the SQL text: how many kinds, commission-free, how many conditions."""
@@ -123,17 +132,14 @@ class SearchTrace:
 
 # --- statement building -----------------------------------------------------
 
-_statements: dict[tuple, Select] = {}
-_statements_lock = threading.Lock()
-
 
 @dataclass(frozen=True)
 class DriverSQL:
     """A statement compiled once to the driver's own SQL and parameter style.
 
     Executing it with ``exec_driver_sql`` skips SQLAlchemy's per-execution work
-    (cache-key lookup, parameter and result processing), which was about 40% of
-    a query's time on top of the database's own.
+    (cache-key lookup, parameter and result processing); bench/README.md has
+    what that saves.
     """
 
     sql: str
@@ -147,38 +153,29 @@ class DriverSQL:
         return tuple(merged[name] for name in self.positional)
 
 
-_driver_sql: dict[tuple, DriverSQL] = {}
-
-
-def _compiled(conn, backend: Backend, shape: tuple) -> DriverSQL:
-    key = (backend.name, *shape)
-    found = _driver_sql.get(key)
-    if found is None:
+def _compiled(conn, backend: Backend, shape: tuple, memory: NearestMemory) -> DriverSQL:
+    def build() -> DriverSQL:
         compiled = _nearest_statement(backend, shape).compile(dialect=conn.dialect)
-        found = DriverSQL(
+        return DriverSQL(
             sql=compiled.string,
             positional=tuple(compiled.positiontup) if compiled.positional else None,
             constants={k: v for k, v in compiled.params.items() if v is not None},
         )
-        _driver_sql[key] = found
-    return found
+
+    return memory.compiled(("nearest", backend.name, *shape), build)
 
 
 def _nearest_statement(backend: Backend, shape: tuple[int, bool, int]) -> Select:
-    key = (backend.name, *shape)
-    stmt = _statements.get(key)
-    if stmt is not None:
-        return stmt
     n_kinds, commission_free_only, n_conditions = shape
     lon, lat = bindparam("lon", type_=Float), bindparam("lat", type_=Float)
     fee = fees.effective_fee_sql(OFFERS, PLACES.c.id, n_conditions)
-    distance = backend.distance_m(PLACES.c.geom, lon, lat)
+    distance = backend.distance_m(PLACES.c.geom, lat=lat, lon=lon)
     conditions: list[ColumnElement[bool]] = [backend.in_box(PLACES, PLACES.c.geom)]
     if n_kinds:
         kinds = [bindparam(f"kind_{i}", type_=String) for i in range(n_kinds)]
         conditions.append(PLACES.c.kind.in_(kinds))
     conditions.append(fees.offered_sql(OFFERS, PLACES.c.id, n_conditions, commission_free=commission_free_only))
-    stmt = (
+    return (
         select(
             PLACES.c.id,
             PLACES.c.kind,
@@ -197,9 +194,6 @@ def _nearest_statement(backend: Backend, shape: tuple[int, bool, int]) -> Select
         .order_by("distance_m", PLACES.c.id)
         .limit(bindparam("k", type_=Integer))
     )
-    with _statements_lock:
-        _statements[key] = stmt
-    return stmt
 
 
 def _bound_values(query: NearestQuery) -> dict:
@@ -208,7 +202,7 @@ def _bound_values(query: NearestQuery) -> dict:
         "lat": float(query.lat),
         "lon": float(query.lon),
         "service": query.service,
-        "k": query.k,
+        "k": query.k + query.offset,
         **fees.condition_params(query.customer),
         **{f"kind_{i}": kind for i, kind in enumerate(query.kinds or ())},
     }
@@ -216,28 +210,8 @@ def _bound_values(query: NearestQuery) -> dict:
 
 
 def _box_values(query: NearestQuery, radius_m: float) -> dict:
-    box = bbox_around(query.lat, query.lon, radius_m)
+    box = bbox_around(lat=query.lat, lon=query.lon, radius_m=radius_m)
     return {"min_lon": box.min_lon, "min_lat": box.min_lat, "max_lon": box.max_lon, "max_lat": box.max_lat}
-
-
-# The radius that settled recent searches, per (engine, filters): a hint, never a limit.
-_HINT_MEMORY = 32
-_radius_hints: dict[tuple, deque[float]] = {}
-
-
-def _first_radius(key: tuple) -> float:
-    """About the 90th percentile of recent settled radii: one round for most queries."""
-    recent = _radius_hints.get(key)
-    if not recent:
-        return FIRST_RADIUS_M
-    ordered = sorted(recent)
-    return ordered[min(len(ordered) - 1, int(0.9 * len(ordered)))]
-
-
-def _remember_radius(key: tuple, radius: float) -> None:
-    if key not in _radius_hints and len(_radius_hints) > 1024:
-        _radius_hints.clear()
-    _radius_hints.setdefault(key, deque(maxlen=_HINT_MEMORY)).append(radius)
 
 
 def _next_radius(radius: float, found: int, k: int, kth_distance: float | None) -> float:
@@ -248,21 +222,32 @@ def _next_radius(radius: float, found: int, k: int, kth_distance: float | None) 
     return radius * min(max(factor, 1.5), 8.0)
 
 
-def nearest(session: Session, query: NearestQuery, trace: SearchTrace | None = None) -> list[Match]:
-    """The ``query.k`` places nearest to (lat, lon) that offer ``query.service``.
+def nearest(
+    session: Session,
+    query: NearestQuery,
+    trace: SearchTrace | None = None,
+    *,
+    memory: NearestMemory | None = None,
+) -> list[Match]:
+    """The ``query.k`` places nearest to (lat, lon) that offer ``query.service``, after the first ``query.offset``.
 
     Ordered by geodesic distance (ties by place id); only places within
     ``max_distance_m`` when it is given; with ``commission_free`` only those
-    where the customer pays nothing.
+    where the customer pays nothing.  A later page is the same ranking as the
+    first: the search finds the ``offset + k`` nearest and skips ``offset``.
+    ``memory`` keeps compiled SQL and radius hints between calls (default: the
+    one kept with ``session``).
     """
+    if memory is None:
+        memory = memory_of(session)
     conn = session.connection()
     backend = backend_for(conn)
-    compiled = _compiled(conn, backend, query.shape())
+    compiled = _compiled(conn, backend, query.shape(), memory)
     params = _bound_values(query)
-    hint_key = (backend.name, query.service, query.shape(), query.kinds, query.k)
-    radius = _first_radius(hint_key)
+    want = query.k + query.offset
+    hint_key = (backend.name, query.service, query.shape(), query.kinds, want)
     limit = min(query.max_distance_m or LAST_RADIUS_M, LAST_RADIUS_M)
-    radius = min(radius, limit)
+    radius = min(memory.first_radius(hint_key, FIRST_RADIUS_M), limit)
     if trace is not None:
         trace.sql = compiled.sql
     while True:
@@ -271,13 +256,13 @@ def nearest(session: Session, query: NearestQuery, trace: SearchTrace | None = N
         if trace is not None:
             trace.radii_m.append(radius)
         inside = [r for r in rows if r.distance_m <= radius]
-        if len(inside) == query.k or radius >= limit:
+        if len(inside) == want or radius >= limit:
             break
-        kth = rows[-1].distance_m if len(rows) == query.k else None
-        radius = min(_next_radius(radius, len(inside), query.k, kth), limit)
+        kth = rows[-1].distance_m if len(rows) == want else None
+        radius = min(_next_radius(radius, len(inside), want, kth), limit)
     # Remember the radius that would have settled this query in one round.
-    _remember_radius(hint_key, inside[-1].distance_m * 1.02 if len(inside) == query.k else radius)
-    return [_match(r) for r in inside]
+    memory.remember_radius(hint_key, inside[-1].distance_m * 1.02 if len(inside) == want else radius)
+    return [_match(r) for r in inside[query.offset :]]
 
 
 CENT = Decimal("0.01")
@@ -326,7 +311,7 @@ class CentreOptions:
     matches: list[Match]
 
 
-def _centre_rows(session: Session, where=None) -> list[CentreSummary]:
+def _centre_rows(session: Session, where=None, *, limit: int | None = None, offset: int = 0) -> list[CentreSummary]:
     stmt = select(
         CENTRES.c.id,
         CENTRES.c.slug,
@@ -336,9 +321,11 @@ def _centre_rows(session: Session, where=None) -> list[CentreSummary]:
         func.ST_Y(CENTRES.c.geom).label("lat"),
         func.ST_X(CENTRES.c.geom).label("lon"),
         CENTRES.c.closed_on,
-    ).order_by(CENTRES.c.closed_on, CENTRES.c.name)
+    ).order_by(CENTRES.c.closed_on, CENTRES.c.name, CENTRES.c.id)
     if where is not None:
         stmt = stmt.where(where)
+    if limit is not None or offset:
+        stmt = stmt.limit(limit).offset(offset)
     return [
         CentreSummary(
             id=r.id,
@@ -354,9 +341,9 @@ def _centre_rows(session: Session, where=None) -> list[CentreSummary]:
     ]
 
 
-def closed_centres(session: Session) -> list[CentreSummary]:
-    """Every closed centre, the earliest closure first."""
-    return _centre_rows(session)
+def closed_centres(session: Session, *, limit: int | None = None, offset: int = 0) -> list[CentreSummary]:
+    """The closed centres, the earliest closure first (then by name): all, or ``limit`` after ``offset``."""
+    return _centre_rows(session, limit=limit, offset=offset)
 
 
 def closed_centre(session: Session, ident: int | str) -> CentreSummary:
@@ -368,20 +355,19 @@ def closed_centre(session: Session, ident: int | str) -> CentreSummary:
     return rows[0]
 
 
-def _at(query: NearestQuery, lat: float, lon: float) -> NearestQuery:
-    from dataclasses import replace
-
-    return replace(query, lat=lat, lon=lon)
-
-
-def nearest_to_centre(session: Session, centre: CentreSummary, query: NearestQuery) -> CentreOptions:
+def nearest_to_centre(
+    session: Session, centre: CentreSummary, query: NearestQuery, *, memory: NearestMemory | None = None
+) -> CentreOptions:
     """``query`` asked at the centre's point instead of its own lat/lon."""
-    return CentreOptions(centre, nearest(session, _at(query, centre.lat, centre.lon)))
+    at_centre = replace(query, lat=centre.lat, lon=centre.lon)
+    return CentreOptions(centre, nearest(session, at_centre, memory=memory))
 
 
-def nearest_for_closed_centres(session: Session, query: NearestQuery) -> list[CentreOptions]:
+def nearest_for_closed_centres(
+    session: Session, query: NearestQuery, *, memory: NearestMemory | None = None
+) -> list[CentreOptions]:
     """The batch form: for every closed centre, its nearest options for ``query``."""
-    return [nearest_to_centre(session, c, query) for c in closed_centres(session)]
+    return [nearest_to_centre(session, c, query, memory=memory) for c in closed_centres(session)]
 
 
 def explain_nearest(session: Session, query: NearestQuery) -> list[str]:
@@ -393,6 +379,6 @@ def explain_nearest(session: Session, query: NearestQuery) -> list[str]:
     conn = session.connection()
     backend = backend_for(conn)
     params = {**_bound_values(query), **_box_values(query, FIRST_RADIUS_M)}
-    stmt = _nearest_statement(backend, query.shape()).params(params)
+    stmt = _nearest_statement(backend, query.shape()).params(params)  # built afresh: a diagnostic
     sql = str(stmt.compile(conn, compile_kwargs={"literal_binds": True}))
     return backend.explain(conn, sql)

@@ -41,7 +41,7 @@ class BBox:
     max_lat: float
 
 
-def bbox_around(lat: float, lon: float, radius_m: float) -> BBox:
+def bbox_around(*, lat: float, lon: float, radius_m: float) -> BBox:
     """A lon/lat box that provably contains every point within ``radius_m`` of (lat, lon).
 
     On the ellipsoid a path of length s changes latitude by at most s/M, with
@@ -77,8 +77,8 @@ class Backend:
         """
         raise NotImplementedError
 
-    def distance_m(self, geom: Column, lon, lat) -> ColumnElement[float]:
-        """SQL: geodesic distance in metres on the WGS84 ellipsoid from ``geom`` to (lon, lat)."""
+    def distance_m(self, geom: Column, *, lat, lon) -> ColumnElement[float]:
+        """SQL: geodesic distance in metres on the WGS84 ellipsoid from ``geom`` to the point (degrees)."""
         raise NotImplementedError
 
     def explain(self, conn: Connection, sql: str) -> list[str]:
@@ -101,7 +101,7 @@ class SpatiaLiteBackend(Backend):
         )
         return table.c.id.in_(window)
 
-    def distance_m(self, geom: Column, lon, lat) -> ColumnElement[float]:
+    def distance_m(self, geom: Column, *, lat, lon) -> ColumnElement[float]:
         return func.ST_Distance(geom, func.MakePoint(lon, lat, 4326), 1)
 
     def explain(self, conn: Connection, sql: str) -> list[str]:
@@ -116,7 +116,7 @@ class PostGISBackend(Backend):
         min_lon, min_lat, max_lon, max_lat = _params(("min_lon", "min_lat", "max_lon", "max_lat"))
         return geom.op("&&")(func.ST_MakeEnvelope(min_lon, min_lat, max_lon, max_lat, 4326))
 
-    def distance_m(self, geom: Column, lon, lat) -> ColumnElement[float]:
+    def distance_m(self, geom: Column, *, lat, lon) -> ColumnElement[float]:
         point = func.ST_SetSRID(func.ST_MakePoint(lon, lat), 4326)
         return func.ST_DistanceSpheroid(geom, point, literal_column(f"'{WGS84_SPHEROID}'::spheroid"))
 

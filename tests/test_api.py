@@ -71,6 +71,17 @@ def test_kinds_and_maximum_distance_filter(client):
     assert all(x["distance_m"] <= 1500 for x in results)
 
 
+def test_offset_gives_the_next_page_of_the_same_ranking(client):
+    ten = get(client, "/api/nearest", **AUDEJU, k=10).get_json()["results"]
+    first = get(client, "/api/nearest", **AUDEJU, k=5).get_json()
+    second = get(client, "/api/nearest", **AUDEJU, k=5, offset=5).get_json()
+    assert first["results"] + second["results"] == ten
+    assert second["query"]["offset"] == 5 and first["query"]["offset"] == 0
+    centre = get(client, "/api/closed-centres/riga-audeju-iela/nearest", k=2, offset=3).get_json()["results"]
+    at_point = get(client, "/api/closed-centres/riga-audeju-iela/nearest", k=5).get_json()["results"]
+    assert centre == at_point[3:5]
+
+
 def test_geojson_gives_a_feature_collection_with_the_same_properties(client):
     plain = get(client, "/api/nearest", **AUDEJU).get_json()
     r = get(client, "/api/nearest", **AUDEJU, f="geojson")
@@ -143,6 +154,9 @@ BAD_QUERIES = [
     ({**AUDEJU, "f": "xml"}, "f", "f must be one of"),
     ({**AUDEJU, "comission_free": "true"}, "comission_free", "unknown parameter"),
     ({**AUDEJU, "salary_card": "x" * 61}, "salary_card", "at most 60"),
+    ({**AUDEJU, "offset": -1}, "offset", "offset must be between 0 and 1000"),
+    ({**AUDEJU, "offset": 1001}, "offset", "offset must be between 0 and 1000"),
+    ({**AUDEJU, "offset": "next"}, "offset", "offset must be a whole number"),
 ]
 
 

@@ -12,7 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from importers.csv_reader import detect_encoding, read_csv
+from importers.readers.csv_encoding import detect_encoding
+from importers.readers.csv_reader import read_csv
 from importers.records import FileProblem, parse_mapping
 
 DATA = Path(__file__).parent / "data" / "csv"

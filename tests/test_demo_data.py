@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 
 from locator.domain import geography
+from locator.domain.geodesy import distance_m
 
 REPO = Path(__file__).resolve().parent.parent
 DATA = REPO / "data"
@@ -69,9 +70,8 @@ def commission_free_bill_payment(kind: str, brand: str | None) -> bool:
 
 
 def metres(a, b):
-    ax, ay = geography.project(*a)
-    bx, by = geography.project(*b)
-    return ((ax - bx) ** 2 + (ay - by) ** 2) ** 0.5
+    """Geodesic metres between two (lon, lat) points."""
+    return distance_m(lon1=a[0], lat1=a[1], lon2=b[0], lat2=b[1])
 
 
 def test_places_have_exactly_the_documented_properties():
@@ -83,13 +83,15 @@ def test_places_have_exactly_the_documented_properties():
 
 
 def test_every_place_is_in_latvia():
-    outside = [(p["source_ref"], p["lon"], p["lat"]) for p in places() if not geography.in_latvia(p["lon"], p["lat"])]
+    outside = [
+        (p["source_ref"], p["lon"], p["lat"]) for p in places() if not geography.in_latvia(lon=p["lon"], lat=p["lat"])
+    ]
     assert outside == []
 
 
 def test_every_place_has_a_municipality_matching_its_point():
     for p in places():
-        assert p["municipality"] == geography.municipality_of(p["lon"], p["lat"]), p["source_ref"]
+        assert p["municipality"] == geography.municipality_of(lon=p["lon"], lat=p["lat"]), p["source_ref"]
 
 
 def test_kinds_are_valid():
@@ -210,3 +212,11 @@ def test_rebuilding_gives_byte_identical_files(tmp_path):
         assert (out / name).read_bytes() == (DEMO / name).read_bytes(), name
     for name in ("latvia_outline.geojson", "municipalities.geojson"):
         assert (tmp_path / name).read_bytes() == (DATA / name).read_bytes(), name
+
+
+def test_the_synthetic_places_use_the_demo_banks():
+    from importers.synthetic import banks, random_places
+
+    assert set(banks()) == {p["brand"] for p in places() if p["kind"] == "bank_branch"}
+    assert banks()[0] == "Swedbank"  # the demo's order, which the seeded synthetic places depend on
+    assert {r.brand for r in random_places(300) if r.brand} == set(banks())

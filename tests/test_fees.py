@@ -70,10 +70,13 @@ def test_sql_and_python_agree_on_every_place(session, card):
         )
     load(session, rows, SourceInfo("t", "test", "CC0", "test"))
     customer = Customer(card)
-    got = {m.place.name: m.fee_eur for m in nearest(session, NearestQuery(56.95, 24.1, k=50, customer=customer))}
+    got = {
+        m.place.name: m.fee_eur for m in nearest(session, NearestQuery(lat=56.95, lon=24.1, k=50, customer=customer))
+    }
     want = {r.name: effective_fee([(o.fee_eur, o.condition) for o in r.offers], customer) for r in rows}
     assert got == want
     free = {
-        m.place.name for m in nearest(session, NearestQuery(56.95, 24.1, k=50, customer=customer, commission_free=True))
+        m.place.name
+        for m in nearest(session, NearestQuery(lat=56.95, lon=24.1, k=50, customer=customer, commission_free=True))
     }
     assert free == {n for n, f in want.items() if is_commission_free(f)}

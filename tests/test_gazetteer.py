@@ -19,16 +19,19 @@ from geopy.geocoders import Nominatim, Photon
 from geopy.geocoders.base import Geocoder
 from geopy.location import Location
 
-from locator import gazetteer as gz
+from locator.domain.text import fold
 from locator.gazetteer import (
     Gazetteer,
+    ParsedAddress,
     SearchUnavailable,
     build_gazetteer_files,
-    fold,
+    files,
     geocoder_for_search,
     parse_address,
     search,
+    services,
 )
+from locator.gazetteer.names import KIND_WEIGHT
 
 REPO = Path(__file__).resolve().parent.parent
 SHARED = REPO.parent / "shared" / "data"
@@ -64,9 +67,9 @@ def test_fold_drops_case_and_latvian_diacritics():
 
 
 def test_parse_address_finds_street_number_and_town():
-    assert parse_address("Audēju iela 16, Rīga") == gz.ParsedAddress("Audēju iela", "16", "Rīga")
-    assert parse_address("LV-1010, Rīga, Brīvības iela 10a") == gz.ParsedAddress("Brīvības iela", "10a", "Rīga")
-    assert parse_address("Krasta iela 68", "Rīga") == gz.ParsedAddress("Krasta iela", "68", "Rīga")
+    assert parse_address("Audēju iela 16, Rīga") == ParsedAddress("Audēju iela", "16", "Rīga")
+    assert parse_address("LV-1010, Rīga, Brīvības iela 10a") == ParsedAddress("Brīvības iela", "10a", "Rīga")
+    assert parse_address("Krasta iela 68", "Rīga") == ParsedAddress("Krasta iela", "68", "Rīga")
 
 
 def test_parse_address_without_a_street_is_none():
@@ -277,27 +280,32 @@ def test_a_failing_loader_keeps_search_working():
 # ---------------------------------------------------------------- configuration
 
 
-def test_the_default_search_geocoder_is_the_cached_gazetteer():
+def test_the_default_search_geocoder_is_a_gazetteer_sharing_the_loaded_files():
     a = geocoder_for_search({})
     b = geocoder_for_search({"SEARCH_GEOCODER": "gazetteer"})
-    assert isinstance(a, Gazetteer) and a is b
+    assert isinstance(a, Gazetteer) and isinstance(b, Gazetteer)
+    assert a is not b  # no module-global cache: the caller keeps the one it built
+    assert a.names is b.names and a.postcodes is b.postcodes  # the shipped files are read once
 
 
-def test_the_cached_gazetteer_reads_addresses_through_the_session_factory(monkeypatch):
+def test_the_gazetteer_reads_addresses_through_the_session_factory(monkeypatch):
     opened = []
 
     class FakeSession:
         def close(self):
             opened.append("closed")
 
-    monkeypatch.setattr(gz, "address_records", lambda session: [AUDEJU])
+    monkeypatch.setattr(services, "address_records", lambda session: [AUDEJU])
     factory = lambda: FakeSession()  # noqa: E731
     g = geocoder_for_search({}, factory)
-    assert g is geocoder_for_search({}, factory)
+    assert opened == []  # read when first asked, not when built
     assert g.geocode("audeju iela 16").raw["kind"] == "address"
     assert opened == ["closed"]
-    geocoder_for_search({}, factory, refresh=True)
-    assert opened == ["closed", "closed"]
+    assert g.geocode("audeju iela 16").raw["kind"] == "address"
+    assert opened == ["closed"]  # not again within ADDRESS_REFRESH_S
+    fresh = geocoder_for_search({}, factory, refresh=True)
+    assert opened == ["closed", "closed"]  # refresh: read now
+    assert fresh.street_count == 1
 
 
 def test_photon_and_nominatim_are_built_from_the_settings():
@@ -458,12 +466,12 @@ def test_nominatim_refusing_connections_raises_search_unavailable():
 
 
 def test_shipped_files_have_the_expected_shape():
-    settlements = gz.read_settlements()
-    postcodes = gz.read_postcodes()
+    settlements = files.read_settlements()
+    postcodes = files.read_postcodes()
     assert len(postcodes) == 697
     assert len({p.code for p in postcodes}) == 697
     assert len(settlements) > 8000
-    assert {s.kind for s in settlements} <= set(gz.KIND_WEIGHT)
+    assert {s.kind for s in settlements} <= set(KIND_WEIGHT)
     assert all(55.6 < s.lat < 58.1 and 20.9 < s.lon < 28.3 for s in settlements)
     names = {s.name for s in settlements}
     assert {"Rīga", "Liepāja", "Rēzekne", "Jūrmala", "Jēkabpils"} <= names
@@ -475,8 +483,8 @@ def test_shipped_files_have_the_expected_shape():
 def test_the_builder_reproduces_the_shipped_files(tmp_path):
     counts = build_gazetteer_files(SHARED, tmp_path)
     assert counts["postcodes"] == 697
-    for name in (gz.SETTLEMENTS_FILE, gz.POSTCODES_FILE):
-        assert (tmp_path / name).read_bytes() == (gz.DATA_DIR / name).read_bytes(), name
+    for name in (files.SETTLEMENTS_FILE, files.POSTCODES_FILE):
+        assert (tmp_path / name).read_bytes() == (files.DATA_DIR / name).read_bytes(), name
 
 
 # ---------------------------------------------------------------- with the database

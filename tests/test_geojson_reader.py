@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 from shapely.geometry import Point, shape
 
-from importers.geojson_reader import AREA_NOTE, GEOMETRY_PROBLEM, read_geojson
+from importers.readers.common import AREA_NOTE, GEOMETRY_PROBLEM
+from importers.readers.geojson_reader import read_geojson
 from importers.records import FileProblem
 
 DATA = Path(__file__).parent / "data" / "geojson"

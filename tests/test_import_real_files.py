@@ -21,7 +21,7 @@ needs_shared = pytest.mark.skipif(not SHOPS.exists(), reason="../shared/data (th
 @needs_shared
 def test_the_osm_shops_clip_to_latvia_and_name_the_unnamed(db_url, session, tmp_path):
     features = json.loads(SHOPS.read_text(encoding="utf-8"))["features"]
-    inside = [f for f in features if in_latvia(*f["geometry"]["coordinates"][:2])]
+    inside = [f for f in features if in_latvia(**dict(zip(("lon", "lat"), f["geometry"]["coordinates"][:2])))]
     unnamed = [f for f in inside if not (f["properties"].get("name") or "").strip()]
     rejects = tmp_path / "rejected.csv"
     result = (

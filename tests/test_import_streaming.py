@@ -16,8 +16,8 @@ import pytest
 from sqlalchemy import create_engine, text
 
 import importers.pipeline as pipeline
-from importers.csv_reader import read_csv
 from importers.pipeline import ImportRejected, run_import
+from importers.readers.csv_reader import read_csv
 from importers.rows import SourceInfo
 from importers.rules import Rules
 from importers.synthetic import random_points_in_latvia

@@ -18,9 +18,9 @@ from pathlib import Path
 
 import pytest
 
-from importers.csv_reader import read_csv
 from importers.fee_table import read_fee_table
-from importers.geojson_reader import read_geojson
+from importers.readers.csv_reader import read_csv
+from importers.readers.geojson_reader import read_geojson
 from importers.records import parse_mapping
 from importers.rows import PlaceRow
 from importers.rules import CLIPPED, Rules

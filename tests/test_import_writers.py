@@ -7,8 +7,8 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import text
 
-from importers.csv_reader import read_csv
 from importers.load import load
+from importers.readers.csv_reader import read_csv
 from importers.rows import PlaceRow
 from locator import migrate
 from locator.db import get_engine, session_for

@@ -95,3 +95,38 @@ def test_nothing_outside_the_tests_imports_them():
     assert any(p.parts[-2] == "bench" for p in files) and any(p.parts[-2] == "scripts" for p in files)
     offenders = [str(p.relative_to(ROOT)) for p in files if "tests" in _imported_roots(p)]
     assert offenders == []
+
+
+def test_the_readme_diagram_names_every_layer_of_the_contract():
+    import tomllib
+
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["importlinter"]
+    (layers,) = [c["layers"] for c in config["contracts"] if c["type"] == "layers"]
+    readme = (ROOT / "README.md").read_text()
+    diagram = readme[readme.index("### Layout: layers that point one way") :].split("```")[1]
+    modules = [m.strip() for layer in layers for m in layer.replace("|", ":").split(":")]
+    assert len(modules) > 10
+    for module in modules:
+        parts = module.split(".")
+        shown = (
+            f"{'/'.join(parts)}/"
+            if (ROOT / Path(*parts)).is_dir()
+            else f"{parts[-1]}{'' if len(parts) == 1 else '.py'}"
+        )
+        assert shown in diagram or f"{parts[-1]}/" in diagram or parts[-1] in diagram.split(), module
+
+
+def test_every_module_of_the_service_has_a_layer():
+    """A new module must be placed in the contract, or nothing checks where it may import from."""
+    import tomllib
+
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["importlinter"]
+    (layers,) = [c["layers"] for c in config["contracts"] if c["type"] == "layers"]
+    placed = {m.strip() for layer in layers for m in layer.replace("|", ":").split(":")}
+    top_level = {
+        f"locator.{p.stem if p.is_file() else p.name}"
+        for p in (ROOT / "locator").iterdir()
+        if (p.suffix == ".py" and p.stem != "__init__") or (p / "__init__.py").is_file()
+    }
+    assert {"locator.query", "locator.web", "locator.domain"} <= top_level
+    assert top_level - placed == set()

@@ -55,7 +55,7 @@ def brute_force(rows, q: NearestQuery) -> list[tuple[str, float]]:
     ranked = sorted(zip(dist, (r.source_ref for r in cands)))
     if q.max_distance_m is not None:
         ranked = [x for x in ranked if x[0] <= q.max_distance_m]
-    return [(ref, d) for d, ref in ranked[: q.k]]
+    return [(ref, d) for d, ref in ranked[q.offset : q.offset + q.k]]
 
 
 @pytest.mark.parametrize("filter_name", FILTERS)
@@ -74,6 +74,20 @@ def test_same_ordered_top_k_as_brute_force_on_the_ellipsoid(session, world, filt
             assert m.distance_m == pytest.approx(d, abs=1e-3)
     # the radius hint makes a typical query a single round
     assert sorted(rounds)[len(rounds) // 2] <= 2
+
+
+@pytest.mark.parametrize("filter_name", ["any", "atms_with_salary_card", "within_8km"])
+def test_later_pages_are_exact_and_continue_the_first(session, world, filter_name):
+    refs = {pid: ref for pid, ref in session.execute(text("SELECT id, source_ref FROM places"))}
+    for lat, lon in random_points_in_latvia(40, seed=11):
+        pages = []
+        for offset in (0, 5, 10):
+            q = NearestQuery(lat=lat, lon=lon, **FILTERS[filter_name], k=5, offset=offset)
+            got = [refs[m.place.id] for m in nearest(session, q)]
+            assert got == [ref for ref, _ in brute_force(world, q)], (lat, lon, offset)
+            pages += got
+        first_fifteen = NearestQuery(lat=lat, lon=lon, **FILTERS[filter_name], k=15)
+        assert pages == [refs[m.place.id] for m in nearest(session, first_fifteen)]
 
 
 def test_the_fee_and_commission_flag_follow_the_customer(session, world):

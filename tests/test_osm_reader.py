@@ -8,16 +8,10 @@ from pathlib import Path
 import pytest
 from shapely.geometry import Point, Polygon
 
-from importers.geojson_reader import AREA_NOTE, GEOMETRY_PROBLEM
-from importers.osm_reader import (
-    CENTER_NOTE,
-    LINE_NOTE,
-    OsmReader,
-    format_address,
-    map_tags,
-    parse_charge,
-    read_osm,
-)
+from importers.readers.common import AREA_NOTE, GEOMETRY_PROBLEM
+from importers.readers.osm_geometry import CENTER_NOTE, LINE_NOTE
+from importers.readers.osm_reader import OsmReader, read_osm
+from importers.readers.osm_tags import format_address, map_tags, parse_charge
 from importers.records import FileProblem
 
 DATA = Path(__file__).parent / "data" / "osm"
@@ -441,3 +435,16 @@ def test_a_missing_file_is_a_file_problem(tmp_path):
     with pytest.raises(FileProblem) as exc:
         read_osm(path)
     assert str(exc.value) == f"{path}: cannot read the file: No such file or directory"
+
+
+def test_pyosmium_refuses_overpass_xml_which_is_why_the_xml_reader_is_our_own():
+    """The reason osm_xml does not use pyosmium (see its docstring): libosmium stops at
+    Overpass's <center> and at an <osm> without a version, both of which the reader reads."""
+    import osmium
+
+    with pytest.raises(RuntimeError, match=r"Unknown element in <way>: center"):
+        list(osmium.FileProcessor(osmium.io.File(str(XML), "osm")))
+    versionless = b'<osm>\n  <node id="1" lat="57" lon="24"><tag k="amenity" v="atm"/></node>\n</osm>'
+    with pytest.raises(RuntimeError, match="without version"):
+        list(osmium.FileProcessor(osmium.io.FileBuffer(versionless, "osm")))
+    assert len(list(read_osm(XML))) == 10

@@ -31,14 +31,14 @@ def test_the_latvian_page_lists_the_closed_centres_and_credits_the_data(client):
 
 def test_the_list_is_the_nearest_commission_free_answer_in_order(client, demo_session):
     html = client.get(f"/?{AUDEJU}").get_data(as_text=True)
-    core = nearest(demo_session, NearestQuery(56.948, 24.109, commission_free=True, k=10))
+    core = nearest(demo_session, NearestQuery(lat=56.948, lon=24.109, commission_free=True, k=10))
     assert names_in_list(html) == [m.place.name.replace('"', "&#34;") for m in core]
     assert "bez komisijas" in html
 
 
 def test_filters_change_the_list(client, demo_session):
     html = client.get(f"/en/?{AUDEJU}&filtered=1&service=bill_payment&kind=post_office").get_data(as_text=True)
-    core = nearest(demo_session, NearestQuery(56.948, 24.109, kinds=("post_office",), k=10))
+    core = nearest(demo_session, NearestQuery(lat=56.948, lon=24.109, kinds=("post_office",), k=10))
     assert names_in_list(html) == [m.place.name for m in core]
     assert "€0.50" in html  # the post office fee, English number format
     lv = client.get(f"/?{AUDEJU}&filtered=1&kind=post_office").get_data(as_text=True)
@@ -91,7 +91,7 @@ def test_the_centre_page_shows_where_to_pay_the_post_office_and_dealers(client):
 
 
 def test_the_place_page_shows_fees_hours_and_source(client, demo_session):
-    atm = nearest(demo_session, NearestQuery(56.948, 24.109, kinds=("atm",), k=1))[0]
+    atm = nearest(demo_session, NearestQuery(lat=56.948, lon=24.109, kinds=("atm",), k=1))[0]
     html = client.get(f"/en/places/{atm.place.id}").get_data(as_text=True)
     assert "free with a salary card of" in html and "€1.20" in html
     assert "Illustrative bank branches and ATMs" in html and "illustrative" in html
@@ -124,9 +124,51 @@ def test_imported_names_are_text_in_the_list_the_map_data_and_the_place_page(db_
     assert EVIL not in page and "<script>x</script>" not in page and "<b>source</b>" not in page
 
 
-@pytest.mark.parametrize("path", ["/?lat=abc&lon=24.1", "/?service=teleport", "/?open=sometimes", "/?max_km=7"])
+@pytest.mark.parametrize(
+    "path", ["/?lat=abc&lon=24.1", "/?lat=91&lon=24.1", "/?service=teleport", "/?open=sometimes", "/?max_km=7"]
+)
 def test_a_bad_link_still_renders_the_page(client, path):
-    assert client.get(path).status_code == 200
+    r = client.get(path)
+    assert r.status_code == 200
+    assert '<details class="filters-box" open' in r.get_data(as_text=True)  # the filters open to fix it
+
+
+@pytest.mark.parametrize(
+    ("path", "title"),
+    [
+        ("/?lat=48.857&lon=2.352", "Šī vieta ir ārpus Latvijas"),
+        ("/en/?lat=54.687&lon=25.280&salary_card=SEB", "This point is outside Latvia"),
+    ],
+)
+def test_a_point_far_outside_latvia_gets_the_apis_refusal_as_a_page(client, path, title):
+    r = client.get(path)
+    assert r.status_code == 400 and r.mimetype == "text/html"
+    html = r.get_data(as_text=True)
+    assert f'<h1 id="error-title">{title}</h1>' in html and "locator" in html
+    api = client.get("/api/nearest?" + path.split("?", 1)[1])
+    assert api.status_code == 400 and "far outside Latvia" in api.get_json()["detail"]
+
+
+def test_the_salary_card_choices_are_the_banks_in_the_data(client, demo_session):
+    from locator import catalogue
+
+    banks = catalogue.bank_brands(demo_session)
+    assert {"Swedbank", "SEB", "Citadele", "Luminor"} <= set(banks)
+    html = client.get("/en/?lat=56.948&lon=24.109&salary_card=seb").get_data(as_text=True)
+    select = re.search(r'<select id="salary_card".*?</select>', html, re.S).group(0)
+    assert re.findall(r"<option[^>]*>([^<]+)</option>", select)[1:] == banks
+    assert re.search(r"<option selected>SEB</option>", select)
+
+
+def test_the_place_page_says_no_commission_by_the_one_rule(client, demo_session):
+    from locator import catalogue
+    from locator.domain.fees import is_commission_free
+
+    bank = nearest(demo_session, NearestQuery(lat=56.948, lon=24.109, kinds=("bank_branch",), k=1))[0]
+    details = catalogue.place_details(demo_session, bank.place.id)
+    free = [o for o in details.offers if is_commission_free(o.fee_eur)]
+    html = client.get(f"/en/places/{bank.place.id}").get_data(as_text=True)
+    assert free and html.count("<td>no commission</td>") == len(free)
 
 
 def test_the_map_borders_are_cached_files_not_part_of_every_page(client):

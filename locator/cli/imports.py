@@ -250,7 +250,7 @@ def run(
 @with_appcontext
 def import_csv(maps, encoding, delimiter, **kw) -> None:
     """Import places from a CSV file (any of , ; tab; UTF-8, Windows-1257 or ISO-8859-13)."""
-    from importers.csv_reader import read_csv
+    from importers.readers.csv_reader import read_csv
 
     try:
         mapping = parse_mapping(maps)
@@ -271,7 +271,7 @@ def import_csv(maps, encoding, delimiter, **kw) -> None:
 @with_appcontext
 def import_geojson(maps, **kw) -> None:
     """Import places from a GeoJSON FeatureCollection (points, or areas as a point inside)."""
-    from importers.geojson_reader import read_geojson
+    from importers.readers.geojson_reader import read_geojson
 
     try:
         mapping = parse_mapping(maps)
@@ -285,7 +285,7 @@ def import_geojson(maps, **kw) -> None:
 @with_appcontext
 def import_osm(**kw) -> None:
     """Import banks, ATMs, post offices and telecom shops from OpenStreetMap (Overpass JSON, OSM XML or PBF)."""
-    from importers.osm_reader import read_osm
+    from importers.readers.osm_reader import read_osm
 
     run("osm", lambda on_bytes: read_osm(kw["file"], on_bytes=on_bytes), **kw)
 

@@ -19,12 +19,13 @@ check that the two agree.
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
 from sqlalchemy import ColumnElement, FromClause, ScalarSelect, String, bindparam, exists, func, or_, select
+
+from .text import fold
 
 CONDITION_KEYS = ("salary_card",)
 ZERO = Decimal("0")
@@ -35,7 +36,9 @@ class InvalidCondition(ValueError):
 
 
 def _fold(value: str) -> str:
-    return " ".join(unicodedata.normalize("NFC", value).casefold().split())
+    """Case, diacritics and repeated spaces dropped (:func:`locator.domain.text.fold`): a bank
+    typed "Citadele" or "CITADELĒ" is the same bank."""
+    return " ".join(fold(value).split())
 
 
 def canonical_condition(text: str | None) -> str | None:

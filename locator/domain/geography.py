@@ -1,9 +1,10 @@
 """Where a point is in Latvia: inside the country, and in which municipality.
 
-Everything here works on WGS84 longitude/latitude (EPSG:4326) in degrees, in that order
-(GeoJSON order). Distances and buffers are in metres, computed in LKS-92 / Latvia TM
-(EPSG:3059), the national metric projection, because at 57°N a degree of longitude is only
-0.545 of a degree of latitude and a buffer or a distance in degrees would be lopsided.
+Everything here works on WGS84 latitude and longitude (EPSG:4326) in degrees, always passed
+by keyword (``in_latvia(lat=..., lon=...)``) so the two cannot be swapped silently. Buffers
+around polygons are in metres, computed in LKS-92 / Latvia TM (EPSG:3059), the national metric
+projection, because at 57°N a degree of longitude is only 0.545 of a degree of latitude and a
+buffer in degrees would be lopsided. (Point-to-point distances are geodesic, elsewhere.)
 
 The boundaries are the simplified geoBoundaries outline and 2021 municipalities shipped in the
 repository's ``data/`` folder (CC BY 4.0, "Boundaries: geoBoundaries, CC BY 4.0"; see
@@ -137,8 +138,8 @@ def to_wgs84(geom: BaseGeometry) -> BaseGeometry:
     return shapely.transform(geom, _to_wgs84().transform, interleaved=False)
 
 
-def project(lon: float, lat: float) -> tuple[float, float]:
-    """(x, y) in EPSG:3059 metres of a WGS84 lon/lat point."""
+def project(*, lat: float, lon: float) -> tuple[float, float]:
+    """(x, y) in EPSG:3059 metres of a WGS84 point (degrees)."""
     return _to_metric().transform(lon, lat)
 
 
@@ -206,14 +207,14 @@ def _buffered_bounds(buffer_m: float) -> tuple[float, float, float, float]:
     return buffered_outline(buffer_m).bounds
 
 
-def in_latvia(lon: float, lat: float, buffer_m: float = DEFAULT_BUFFER_M) -> bool:
-    """True if (lon, lat), WGS84 degrees, is inside Latvia's outline grown by ``buffer_m`` metres.
+def in_latvia(*, lat: float, lon: float, buffer_m: float = DEFAULT_BUFFER_M) -> bool:
+    """True if the point (WGS84 degrees) is inside Latvia's outline grown by ``buffer_m`` metres.
 
     The default 1,500 m absorbs the simplification of the outline (see ``DEFAULT_BUFFER_M``),
     so beach points and the LV-3113 GeoNames points 1.42 km off the coast count as inside; it
     also lets in points up to 1.5 km across the land border: use ``buffer_m=0`` to reject
     those. Points on the boundary count as inside. NaN or infinite coordinates give False.
-    A bounding-box test and a prepared polygon keep a call to a few microseconds.
+    A bounding-box test and a prepared polygon keep a call cheap enough to run per row.
     """
     minx, miny, maxx, maxy = _buffered_bounds(buffer_m)
     if not (minx <= lon <= maxx and miny <= lat <= maxy):  # also rejects NaN
@@ -221,7 +222,7 @@ def in_latvia(lon: float, lat: float, buffer_m: float = DEFAULT_BUFFER_M) -> boo
     return bool(shapely.intersects_xy(buffered_outline(buffer_m), lon, lat))
 
 
-def in_latvia_many(lons, lats, buffer_m: float = DEFAULT_BUFFER_M) -> np.ndarray:
+def in_latvia_many(*, lats, lons, buffer_m: float = DEFAULT_BUFFER_M) -> np.ndarray:
     """:func:`in_latvia` for arrays of points at once (a boolean array): one vectorised
     ``intersects_xy`` over the prepared outline, the same answer point by point."""
     lon, lat = np.asarray(lons, dtype=float), np.asarray(lats, dtype=float)
@@ -246,14 +247,14 @@ class _MunicipalityIndex:
         minx, miny, maxx, maxy = LATVIA_BBOX
         self.bounds = (minx - 0.1, miny - 0.05, maxx + 0.1, maxy + 0.05)
 
-    def lookup(self, lon: float, lat: float) -> str | None:
+    def lookup(self, *, lat: float, lon: float) -> str | None:
         minx, miny, maxx, maxy = self.bounds
         if not (minx <= lon <= maxx and miny <= lat <= maxy):  # also rejects NaN
             return None
         hits = self.tree.query(Point(lon, lat), predicate="intersects")
         if len(hits) == 1:
             return self.names[hits[0]]
-        x, y = project(lon, lat)
+        x, y = project(lat=lat, lon=lon)
         here = Point(x, y)
         if len(hits) > 1:
             # Tiny overlaps of separately simplified polygons: take the one the point is
@@ -298,7 +299,7 @@ def _municipality_index() -> _MunicipalityIndex:
     return _MunicipalityIndex(municipalities())
 
 
-def municipalities_of(lons, lats) -> list[str | None]:
+def municipalities_of(*, lats, lons) -> list[str | None]:
     """:func:`municipality_of` for many points: one bulk STRtree query; the points in no
     polygon or in two (the rare cases with a fallback) are looked up one by one."""
     lon, lat = np.asarray(lons, dtype=float), np.asarray(lats, dtype=float)
@@ -310,12 +311,12 @@ def municipalities_of(lons, lats) -> list[str | None]:
         if hits[i] == 1:
             names[i] = index.names[g]
     for i in np.flatnonzero(hits != 1).tolist():
-        names[i] = municipality_of(float(lon[i]), float(lat[i]))
+        names[i] = municipality_of(lat=float(lat[i]), lon=float(lon[i]))
     return names
 
 
-def municipality_of(lon: float, lat: float) -> str | None:
-    """Official name of the municipality containing (lon, lat), WGS84 degrees.
+def municipality_of(*, lat: float, lon: float) -> str | None:
+    """Official name of the municipality containing the point (WGS84 degrees).
 
     Returns e.g. "Rīga", "Jelgava" or "Ādažu novads". A point in no polygon (the slivers
     between separately simplified polygons, or just off the coast) gets the nearest polygon
@@ -324,4 +325,4 @@ def municipality_of(lon: float, lat: float) -> str | None:
     """
     if not (math.isfinite(lon) and math.isfinite(lat)):
         return None
-    return _municipality_index().lookup(lon, lat)
+    return _municipality_index().lookup(lat=lat, lon=lon)

@@ -43,9 +43,8 @@ Speed
 -----
 :func:`status` runs for every result row of a page and inside filters, so
 parsing is cached per expression string (:func:`_compile`, LRU) and the
-calendars per year.  With a warm cache a call costs about 6-20 µs (``open_at``
-about 3-4 µs); parsing a new expression 6-40 µs; the first call for a year
-builds its calendars (~70 ms, once).
+calendars per year: parsing costs more than evaluating, and building a year's
+calendar more than both.
 """
 
 from __future__ import annotations
@@ -182,7 +181,7 @@ def _parse(expression: str, country: str | None = None) -> OpeningHours:
     # parse that must know no holidays.  auto_timezone must stay True: False
     # silently drops the coords (sun times fall back to 07:00/19:00).
     # max_interval_days: without it a change years away (or none, e.g.
-    # "2020 Mo-Fr 09:00-17:00") is searched up to year 9999 (~0.3 s a call).
+    # "2020 Mo-Fr 09:00-17:00") is searched up to year 9999, which is slow.
     return OpeningHours(
         expression,
         timezone=RIGA,

@@ -8,8 +8,9 @@ from flask import Flask
 def init_app(app: Flask) -> None:
     from flask_wtf.csrf import CSRFProtect
 
-    from . import api, errors, i18n, pages, requests
+    from . import api, app_state, errors, i18n, pages, requests
 
+    app_state.init_app(app)
     i18n.init_app(app)
     requests.init_app(app)
     errors.init_app(app)

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, jsonify, request, url_for
+from flask import Blueprint, jsonify, request, url_for
 
 from .. import catalogue, migrate, query
 from ..db import ping
 from ..errors import DatabaseUnavailable
 from ..query import Match
+from .app_state import app_state
 from .params import check_known, nearest_query, output_format
 from .requests import db_session
 
@@ -72,6 +73,7 @@ def _query_echo(q: query.NearestQuery) -> dict:
         "salary_card": q.customer.salary_card,
         "max_distance_m": q.max_distance_m,
         "k": q.k,
+        "offset": q.offset,
     }
 
 
@@ -79,10 +81,10 @@ def _query_echo(q: query.NearestQuery) -> dict:
 def nearest():
     """Nearest places offering a service to ?lat=&lon=, closest first."""
     fmt = output_format(request.args)
-    q = nearest_query(request.args, current_app.config)
-    session = db_session()
-    matches = query.nearest(session, q)
-    sources = catalogue.cached_sources(session, {m.place.source_id for m in matches})
+    q = nearest_query(request.args)
+    session, state = db_session(), app_state()
+    matches = query.nearest(session, q, memory=state.memory)
+    sources = state.catalogue.sources(session, {m.place.source_id for m in matches})
     return _render(
         [_result(m, sources) for m in matches],
         fmt,
@@ -122,10 +124,10 @@ def all_centres_nearest():
     """The batch form: nearest options for every closed centre."""
     fmt = output_format(request.args)
     # The origin is a placeholder: the core asks the query at each centre's point.
-    q = nearest_query(request.args, current_app.config, origin=(0.0, 0.0))
-    session = db_session()
-    everywhere = query.nearest_for_closed_centres(session, q)
-    sources = catalogue.cached_sources(session, {m.place.source_id for o in everywhere for m in o.matches})
+    q = nearest_query(request.args, origin=(0.0, 0.0))
+    session, state = db_session(), app_state()
+    everywhere = query.nearest_for_closed_centres(session, q, memory=state.memory)
+    sources = state.catalogue.sources(session, {m.place.source_id for o in everywhere for m in o.matches})
     out = []
     for options in everywhere:
         out.append({"centre": _centre(options.centre), "results": [_result(m, sources) for m in options.matches]})
@@ -139,11 +141,11 @@ def all_centres_nearest():
 def centre_nearest(ident: str):
     """Nearest options to one closed centre (by id or slug)."""
     fmt = output_format(request.args)
-    session = db_session()
+    session, state = db_session(), app_state()
     centre = query.closed_centre(session, int(ident) if ident.isdigit() else ident)
-    q = nearest_query(request.args, current_app.config, origin=(centre.lat, centre.lon))
-    matches = query.nearest(session, q)
-    sources = catalogue.cached_sources(session, {m.place.source_id for m in matches})
+    q = nearest_query(request.args, origin=(centre.lat, centre.lon))
+    matches = query.nearest(session, q, memory=state.memory)
+    sources = state.catalogue.sources(session, {m.place.source_id for m in matches})
     return _render(
         [_result(m, sources) for m in matches],
         fmt,

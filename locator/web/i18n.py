@@ -73,7 +73,7 @@ def switch_language_url() -> str:
 
 
 def compile_catalogs(directory=PROJECT_ROOT / "translations") -> None:
-    """Build each messages.mo from its .po when missing or older (milliseconds; no build step to forget)."""
+    """Build each messages.mo from its .po when missing or older: at start-up, so there is no build step to forget."""
     from babel.messages.mofile import write_mo
     from babel.messages.pofile import read_po
 

@@ -7,13 +7,13 @@ the point rounded to 3 decimals (about 110 m north-south, 60 m east-west at
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime
 from urllib.parse import urlencode
 
-from ..domain.vocabulary import KINDS, SERVICES
+from ..nearest_params import SALARY_CARD_MAX, NearestParams, lenient, validated
+from .app_state import app_state
 
 ROUND = 3
 MAX_KM = (1, 2, 5, 10, 25, 50)
@@ -41,31 +41,28 @@ class PageState:
         return self.lat is not None and self.lon is not None
 
     @classmethod
-    def from_args(cls, args: Mapping[str, str]) -> PageState:
-        """Lenient: a bad value is dropped and named in ``problems``, the page still renders."""
-        problems: list[str] = []
-        lat = lon = None
-        try:
-            if args.get("lat") and args.get("lon"):
-                lat, lon = float(args["lat"]), float(args["lon"])
-                if not (math.isfinite(lat) and math.isfinite(lon) and -90 <= lat <= 90 and -180 <= lon <= 180):
-                    raise ValueError
-                lat, lon = rounded(lat), rounded(lon)
-        except ValueError:
-            lat = lon = None
-            problems.append("point")
-        service = args.get("service") or "bill_payment"
-        if service not in SERVICES:
-            problems.append("service")
-            service = "bill_payment"
+    def from_args(cls, args: Mapping[str, str], params: type[NearestParams] | None = None) -> PageState:
+        """Lenient: a bad value is dropped and named in ``problems``, the page still renders.
+
+        The point, service and kind are checked by the nearest query's own
+        declaration (``params``, by default the current app's); the page's
+        extras (open, at, max_km) here.
+        """
+        params = params or app_state().params
+        shared = {name: args[name] for name in ("service", "kind") if args.get(name)}
+        if args.get("lat") and args.get("lon"):
+            shared["lat"], shared["lon"] = args["lat"], args["lon"]
+        good, bad = lenient(params, shared)
+        problems = ["point"] if {"lat", "lon"} & set(bad) else []
+        problems += [name for name in ("service", "kind") if name in bad]
+        has_point = "lat" in good and "lon" in good
+        lat, lon = (rounded(good["lat"]), rounded(good["lon"])) if has_point else (None, None)
+        service = good.get("service", "bill_payment")
         if "commission_free" in args:
             commission_free = args.get("commission_free") in ("1", "true", "on", "yes")
         else:  # on by default when paying a bill, as a customer expects
             commission_free = service == "bill_payment" and "filtered" not in args
-        kind = args.get("kind") or None
-        if kind is not None and kind not in KINDS:
-            problems.append("kind")
-            kind = None
+        kind = good["kind"][0] if good.get("kind") else None  # the page asks for one kind at most
         when = args.get("open") or ""
         at = args.get("at") or None
         if when not in ("", "now", "at"):
@@ -86,7 +83,7 @@ class PageState:
             except ValueError:
                 problems.append("max_km")
                 max_km = None
-        salary_card = (args.get("salary_card") or "").strip()[:60] or None
+        salary_card = (args.get("salary_card") or "").strip()[:SALARY_CARD_MAX] or None
         return cls(
             lat,
             lon,
@@ -100,7 +97,27 @@ class PageState:
             tuple(problems),
         )
 
-    def at_point(self, lat: float, lon: float) -> PageState:
+    def nearest_params(self, params: type[NearestParams], *, k: int) -> NearestParams:
+        """The nearest query this page asks, through the same declaration as the API.
+
+        Raises InvalidQuery (a 400 page), e.g. OutsideServiceArea for a point
+        far outside Latvia.
+        """
+        return validated(
+            params,
+            {
+                "lat": self.lat,
+                "lon": self.lon,
+                "service": self.service,
+                "kind": (self.kind,) if self.kind else None,
+                "commission_free": self.commission_free,
+                "salary_card": self.salary_card,
+                "max_distance_m": self.max_km * 1000.0 if self.max_km else None,
+                "k": k,
+            },
+        )
+
+    def at_point(self, *, lat: float, lon: float) -> PageState:
         return replace(self, lat=rounded(lat), lon=rounded(lon))
 
     def query_args(self) -> dict[str, str]:

@@ -13,10 +13,10 @@ from flask import Blueprint, abort, current_app, g, redirect, render_template, r
 from flask_babel import gettext as _
 
 from .. import catalogue, query
-from ..domain import hours
-from ..domain.fees import Customer
+from ..domain import fees, hours
 from ..domain.vocabulary import KINDS, SERVICES
 from ..errors import UnknownPlace
+from .app_state import app_state
 from .links import page_url
 from .map_view import results_map
 from .page_state import MAX_KM, PageState
@@ -46,25 +46,23 @@ def _moment(state: PageState) -> datetime:
 
 
 def find(session, state: PageState):
-    """(rows, nearest_outside) for the page: rows of (Match, HoursStatus)."""
+    """(rows, nearest_outside, moment) for the page: rows of (Match, HoursStatus).
+
+    Raises InvalidQuery for a point the API would refuse (far outside Latvia).
+    """
     when = _moment(state)
-    q = query.NearestQuery(
-        lat=state.lat,
-        lon=state.lon,
-        service=state.service,
-        kinds=(state.kind,) if state.kind else None,
-        commission_free=state.commission_free,
-        customer=Customer(state.salary_card),
-        max_distance_m=state.max_km * 1000 if state.max_km else None,
-        k=int(current_app.config["MAX_RESULTS"]) if state.open else SHOWN,
+    app = app_state()
+    max_results = int(current_app.config["MAX_RESULTS"])
+    q = query.NearestQuery.from_params(
+        state.nearest_params(app.params, k=max_results if state.open else min(SHOWN, max_results))
     )
-    rows = [(m, hours.status(m.place.opening_hours, when)) for m in query.nearest(session, q)]
+    rows = [(m, hours.status(m.place.opening_hours, when)) for m in query.nearest(session, q, memory=app.memory)]
     if state.open:
         rows = [r for r in rows if r[1].open]
     rows = rows[:SHOWN]
     outside = None
     if not rows:  # nothing in range (or open): say how far the nearest one is
-        anywhere = query.nearest(session, replace(q, max_distance_m=None, k=1))
+        anywhere = query.nearest(session, replace(q, max_distance_m=None, k=1), memory=app.memory)
         outside = anywhere[0] if anywhere else None
     return rows, outside, when
 
@@ -86,6 +84,7 @@ def render_index(state: PageState, *, search=None, typed: str = "", status: int 
         map=the_map,
         services=SERVICES,
         kinds=KINDS,
+        banks=app_state().catalogue.bank_brands(session),
         max_km_choices=MAX_KM,
         share_url=request.base_url + ("?" + state.query_string() if state.has_point else ""),
         other_language_url=page_url("index", "en" if g.lang == "lv" else "lv")
@@ -102,7 +101,7 @@ def index(lang: str):
 @_lang_routes("/search", methods=["POST"])
 def search(lang: str):
     """Geocode what was typed; found: redirect to the rounded point (the URL never holds the text)."""
-    from ..gazetteer import SearchUnavailable, geocoder_for_search
+    from ..gazetteer import SearchUnavailable
     from ..gazetteer import search as geocode_search
 
     g.lang = lang
@@ -111,12 +110,13 @@ def search(lang: str):
     if not typed:
         return render_index(state, search={"status": "empty"}, status=400)
     try:
-        result = geocode_search(geocoder_for_search(current_app.config, db_session), typed)
+        geocoder = app_state().search_geocoder(current_app.config, db_session)
+        result = geocode_search(geocoder, typed)
     except SearchUnavailable:
         return render_index(state, search={"status": "unavailable"}, typed=typed, status=503)
     if result.status == "found":
         choice = result.choices[0]
-        return redirect(page_url("index") + "?" + state.at_point(choice.lat, choice.lon).query_string(), 303)
+        return redirect(page_url("index") + "?" + state.at_point(lat=choice.lat, lon=choice.lon).query_string(), 303)
     return render_index(state, search=result, typed=typed)
 
 
@@ -137,11 +137,15 @@ def centre(lang: str, slug: str):
     when = datetime.now(hours.RIGA)
     sections = []
     for key, q in (
-        ("pay", query.NearestQuery(c.lat, c.lon, commission_free=True, k=5)),
-        ("post", query.NearestQuery(c.lat, c.lon, kinds=("post_office",), k=1)),
-        ("dealers", query.NearestQuery(c.lat, c.lon, service="buy_services", kinds=("dealer", "telecom_shop"), k=5)),
+        ("pay", query.NearestQuery(lat=c.lat, lon=c.lon, commission_free=True, k=5)),
+        ("post", query.NearestQuery(lat=c.lat, lon=c.lon, kinds=("post_office",), k=1)),
+        (
+            "dealers",
+            query.NearestQuery(lat=c.lat, lon=c.lon, service="buy_services", kinds=("dealer", "telecom_shop"), k=5),
+        ),
     ):
-        sections.append((key, [(m, hours.status(m.place.opening_hours, when)) for m in query.nearest(session, q)]))
+        matches = query.nearest(session, q, memory=app_state().memory)
+        sections.append((key, [(m, hours.status(m.place.opening_hours, when)) for m in matches]))
     state = PageState(lat=c.lat, lon=c.lon)
     all_rows = [r for _, rows in sections for r in rows]
     the_map = results_map(state, all_rows, [c], lang=g.lang, config=current_app.config)
@@ -180,6 +184,7 @@ def geo(name: str):
 
 def init_app(app) -> None:
     app.jinja_env.globals["page_url"] = page_url
+    app.jinja_env.tests["commission_free"] = fees.is_commission_free  # the one rule, also in templates
     app.jinja_env.globals["_kind"] = lambda k: KIND_TEXT[k]()
     app.jinja_env.globals["_service"] = lambda s: SERVICE_TEXT[s]()
 

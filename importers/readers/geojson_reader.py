@@ -42,18 +42,14 @@ from __future__ import annotations
 import json
 import math
 import re
-import unicodedata
 from pathlib import Path
 from typing import Any
 
 from shapely.geometry import shape
 
-from .records import FIELDS, FileProblem, ProgressCallback, Record, open_counted
-from .table import Columns, Table, is_clean, join, none_for_empty, single_spaced_only, strings_of
-
-# The key of ``Record.fields`` that says why a record has no usable coordinates.
-GEOMETRY_PROBLEM = "_geometry_problem"
-AREA_NOTE = "area: stored as a point inside it"
+from ..records import FIELDS, FileProblem, ProgressCallback, Record
+from ..table import Columns, Table, is_clean, join, none_for_empty, single_spaced_only, strings_of
+from .common import AREA_NOTE, GEOMETRY_PROBLEM, clean_text, not_utf8, read_bytes
 
 _AREAS = ("Polygon", "MultiPolygon")
 _GEOMETRY_TYPES = (
@@ -66,31 +62,6 @@ _GEOMETRY_TYPES = (
     "GeometryCollection",
 )
 _SOURCE_REF_ALIASES = ("id", "@id")
-
-
-def clean_text(value: Any) -> Any:
-    """Strings NFC-normalised and stripped (empty -> None); anything else unchanged."""
-    if isinstance(value, str):
-        value = unicodedata.normalize("NFC", value).strip()
-        return value or None
-    return value
-
-
-def not_utf8(path: str | Path, raw: bytes, exc: UnicodeDecodeError) -> str:
-    """The message for a file that is not UTF-8: where, and what to do."""
-    line = raw.count(b"\n", 0, exc.start) + 1
-    return (
-        f"{path}: not UTF-8 (byte 0x{raw[exc.start]:02x} on line {line}, byte offset {exc.start}); "
-        "save the file as UTF-8 (if it came from Excel or an old system it may be Windows-1257)"
-    )
-
-
-def read_bytes(path: str | Path, on_bytes: ProgressCallback | None) -> bytes:
-    try:
-        with open_counted(path, on_bytes) as fh:
-            return fh.read()
-    except OSError as exc:
-        raise FileProblem(f"{path}: cannot read the file: {exc.strerror or exc}") from None
 
 
 def read_geojson(

@@ -1,0 +1,37 @@
+"""``python -m locator.gazetteer build`` rebuilds data/gazetteer; ``... search QUERY`` tries a query."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from ..config import PROJECT_ROOT
+from . import __doc__ as package_doc
+from .build import build_gazetteer_files
+from .files import DATA_DIR
+from .geocoder import Gazetteer
+from .results import search
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m locator.gazetteer", description=package_doc.split("\n\n")[0])
+    sub = parser.add_subparsers(dest="command", required=True)
+    b = sub.add_parser("build", help="build data/gazetteer from ../shared/data")
+    b.add_argument("--shared", default=str(PROJECT_ROOT.parent / "shared" / "data"))
+    b.add_argument("--out", default=str(DATA_DIR))
+    s = sub.add_parser("search", help="search the offline gazetteer")
+    s.add_argument("query")
+    args = parser.parse_args(argv)
+    if args.command == "build":
+        print(build_gazetteer_files(args.shared, args.out))
+    else:
+        r = search(Gazetteer(), args.query)
+        print(r.status, r.hint["en"] if r.hint else "")
+        for c in r.choices:
+            print(f"  {c.kind:10} {c.lat:.5f} {c.lon:.5f}  {c.label}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

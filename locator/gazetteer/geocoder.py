@@ -1,0 +1,249 @@
+"""The offline gazetteer as a geopy geocoder: :class:`Gazetteer`.
+
+It searches the shipped settlements and postcodes (:mod:`.files`) and, optionally, the streets
+of the database's places (:mod:`.addresses`). A query is split at commas into a name and its
+context ('Ozoli, Saldus novads'); exact beats loose beats prefix beats fuzzy matches, and a
+context that names none of the entry's areas costs a penalty.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import threading
+import time
+import unicodedata
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from geopy.geocoders.base import DEFAULT_SENTINEL, Geocoder
+from geopy.location import Location
+
+from ..config import VERSION
+from ..domain.geodesy import distances_m
+from ..domain.text import fold, words
+from .addresses import NUMBER_RE, POSTCODE_IN_RE, POSTCODE_ONLY_RE, address_records, street_entries
+from .files import DATA_DIR, PostcodeRow, base_data
+from .names import KIND_WEIGHT, TIER_NAMES, Entry, NameIndex, context_ok
+
+log = logging.getLogger(__name__)
+
+ADDRESS_REFRESH_S = 60.0
+"""Least seconds between two reloads of the database addresses by a gazetteer with a loader."""
+
+
+@dataclass
+class _Hit:
+    entry: Entry | None
+    postcode: PostcodeRow | None
+    tier: int
+    penalty: int
+    name_words: int
+    number: str | None = None
+    ignored: str | None = None
+
+
+class Gazetteer(Geocoder):
+    """An offline geopy geocoder over the shipped settlements and postcodes and, optionally,
+    the street addresses of the places in the database.
+
+    ``records`` are ``(address, lat, lon)`` or ``(address, lat, lon, municipality)`` tuples;
+    ``address_loader`` is a callable returning such records, called lazily and again when
+    ``refresh_s`` seconds have passed (or on :meth:`refresh`); a failing loader keeps the
+    addresses it had. ``geocode`` returns ``geopy.location.Location`` objects whose ``raw``
+    says what matched: ``kind`` (settlement | postcode | address), ``match`` (exact | loose |
+    prefix | fuzzy), ``municipality``, ``weight`` (population, or a weight by kind), and more.
+    """
+
+    def __init__(
+        self,
+        records: Iterable[Sequence[Any]] | None = None,
+        *,
+        address_loader: Callable[[], Iterable[Sequence[Any]]] | None = None,
+        refresh_s: float = ADDRESS_REFRESH_S,
+        data_dir: Path | str = DATA_DIR,
+        user_agent: str | None = None,
+    ) -> None:
+        super().__init__(user_agent=user_agent or f"locator/{VERSION}")
+        self._base = base = base_data(str(data_dir))
+        self.names, self.postcodes, self.settlements = base.names, base.postcodes, base.settlements
+        self._streets = NameIndex(street_entries(records or ()))
+        self._loader = address_loader
+        self._refresh_s = refresh_s
+        self._loaded_at: float | None = None
+        self._lock = threading.Lock()
+
+    @classmethod
+    def from_database(cls, session, **kwargs) -> Gazetteer:
+        """A gazetteer with the addresses of the places and closed centres in ``session``'s database."""
+        return cls(address_records(session), **kwargs)
+
+    # -- addresses
+
+    def refresh(self, force: bool = True) -> None:
+        """Reload the addresses from the loader now (``force``) or if they are older than ``refresh_s``."""
+        if self._loader is None:
+            return
+        now = time.monotonic()
+        if not force and self._loaded_at is not None and now - self._loaded_at < self._refresh_s:
+            return
+        with self._lock:
+            if not force and self._loaded_at is not None and time.monotonic() - self._loaded_at < self._refresh_s:
+                return
+            try:
+                self._streets = NameIndex(street_entries(self._loader()))
+            except Exception:  # the database may be down: search settlements and postcodes anyway
+                log.warning("gazetteer: could not load the database addresses", exc_info=True)
+            self._loaded_at = time.monotonic()
+
+    @property
+    def street_count(self) -> int:
+        return len(self._streets.entries)
+
+    # -- geopy interface
+
+    def geocode(self, query, *, exactly_one=True, limit=None, timeout=DEFAULT_SENTINEL, **kwargs):
+        """Locations matching ``query`` (a string, or a Nominatim-style dict whose values are
+        joined), best first (at most ``limit``, 10 by default); None when nothing matches, as
+        geopy's geocoders do."""
+        if isinstance(query, Mapping):
+            query = ", ".join(str(v) for v in query.values() if v)
+        self.refresh(force=False)
+        hits = self._search(str(query or ""))
+        if not hits:
+            return None
+        locations = [self._location(h) for h in hits]
+        if exactly_one:
+            return locations[0]
+        return locations[: limit or 10]  # Nominatim also answers 10 unless asked
+
+    def reverse(self, query, *, exactly_one=True, timeout=DEFAULT_SENTINEL, **kwargs):
+        """The settlement nearest to ``query`` ("lat, lon", a tuple or a geopy Point) by geodesic
+        distance (five nearest, nearest first, unless ``exactly_one``)."""
+        from geopy.point import Point
+
+        p = Point(query)
+        d = distances_m(lat1=p.latitude, lon1=p.longitude, lat2=self._base.lats, lon2=self._base.lons)
+        ranked = np.argsort(d, kind="stable")[: 1 if exactly_one else 5]
+        found = [self._location(_Hit(self.settlements[i], None, 0, 0, 0)) for i in ranked]
+        return found[0] if exactly_one else found
+
+    # -- matching
+
+    def _search(self, query: str) -> list[_Hit]:
+        q = unicodedata.normalize("NFC", query).strip()
+        if not q:
+            return []
+        m = POSTCODE_ONLY_RE.match(fold(q))
+        if m:
+            p = self.postcodes.get(m.group(1))
+            return [_Hit(None, p, 0, 0, 1)] if p else []
+        code = None
+        m = POSTCODE_IN_RE.search(fold(q))
+        if m:
+            code = m.group(1)
+            q = q[: m.start()] + " " + q[m.end() :]  # folded and original have the same length here
+        parts = [words(p) for p in q.split(",")]
+        parts = [p for p in parts if p]
+        hits = self._match_parts(parts)
+        if not hits and code and code in self.postcodes:
+            return [_Hit(None, self.postcodes[code], 0, 0, 1)]
+        return hits
+
+    def _match_parts(self, parts: list[list[str]]) -> list[_Hit]:
+        # (name words, context words, strict): strict splits drop candidates whose context misses.
+        splits: list[tuple[list[str], list[str], bool]] = []
+        for i, part in enumerate(parts):
+            others = [w for j, p in enumerate(parts) if j != i for w in p]
+            splits.append((part, others, False))
+            if len(parts) == 1 and len(part) > 1:
+                for k in range(1, len(part)):
+                    splits.append((part[:k], part[k:], True))
+                    splits.append((part[k:], part[:k], True))
+        best: list[_Hit] = []
+        best_score = None
+        for fuzzy in (False, True):
+            for name, context, strict in splits:
+                number = None
+                if len(name) >= 2 and NUMBER_RE.match(name[-1]) and not name[0].isdigit():
+                    number, name = name[-1], name[:-1]
+                elif len(name) >= 3 and NUMBER_RE.match(name[-2]) and len(name[-1]) <= 2 and not name[0].isdigit():
+                    number, name = name[-2] + name[-1], name[:-2]  # '16 a'
+                if strict and any(NUMBER_RE.match(c) for c in context) and number is None:
+                    continue
+                key = " ".join(name)
+                for index in (self._streets, self.names):
+                    tier, entries = index.match(key, fuzzy)
+                    if not entries:
+                        continue
+                    for e in entries:
+                        ctx = [c for c in context if not NUMBER_RE.match(c)]
+                        ok = context_ok(ctx, e)
+                        if strict and not ok:
+                            continue
+                        # a street with the wrong town is worse than the town alone
+                        penalty = 0 if ok else (3 if e.kind == "address" else 1)
+                        hit = _Hit(e, None, tier, penalty, len(name), number, None if ok or not ctx else " ".join(ctx))
+                        score = (hit.penalty, hit.tier, -hit.name_words)
+                        if best_score is None or score < best_score:
+                            best, best_score = [hit], score
+                        elif score == best_score and all(h.entry is not e for h in best):
+                            best.append(hit)
+            if best:
+                break
+        best.sort(key=lambda h: (-h.entry.weight, h.entry.label, h.entry.lat))
+        return best
+
+    def _location(self, hit: _Hit) -> Location:
+        match = TIER_NAMES[min(hit.tier, 3)]
+        if hit.postcode is not None:
+            p = hit.postcode
+            label = ", ".join(x for x in (p.code, p.place, p.municipality if p.municipality != p.place else "") if x)
+            raw = {
+                "kind": "postcode",
+                "match": match,
+                "name": p.code,
+                "label": label,
+                "postcode": p.code,
+                "place": p.place,
+                "municipality": p.municipality or None,
+                "weight": KIND_WEIGHT["town"],
+                "lat": p.lat,
+                "lon": p.lon,
+            }
+            return Location(label, (p.lat, p.lon, 0), raw)
+        e = hit.entry
+        lat, lon, label = e.lat, e.lon, e.label
+        raw = {
+            "kind": e.kind,
+            "match": match,
+            "name": e.name,
+            "label": label,
+            "municipality": e.municipality,
+            "weight": e.weight,
+            **e.detail,
+        }
+        if e.kind == "address":
+            raw["house_number"] = None
+            if hit.number:
+                found = e.numbers.get(hit.number) or next(
+                    (
+                        v
+                        for k, v in e.numbers.items()
+                        if re.match(r"\d+", k).group() == re.match(r"\d+", hit.number).group()
+                    ),
+                    None,
+                )
+                if found:
+                    lat, lon, street_no = found
+                    label = ", ".join(x for x in (street_no, e.detail.get("town")) if x)
+                    raw["house_number"] = hit.number
+                raw["house_number_found"] = bool(found)
+        if hit.ignored:
+            raw["partial"] = True
+            raw["ignored"] = hit.ignored
+        raw.update(label=label, lat=lat, lon=lon)
+        return Location(label, (lat, lon, 0), raw)
