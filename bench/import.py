@@ -65,8 +65,8 @@ from importers.pipeline import ImportReport, gc_paused, run_import, sha256_of, v
 from importers.readers.csv_reader import read_csv
 from importers.readers.geojson_reader import read_geojson
 from importers.rows import SourceInfo
+from importers.rules import Rules
 from importers.synthetic import random_points_in_latvia
-from importers.validate import Rules
 from locator import migrate
 from locator.db import dispose_engines, get_engine, session_for
 

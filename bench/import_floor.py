@@ -6,8 +6,8 @@ as ``bench/import.py`` (its ``generate_rows`` and ``write_files``, same seed):
 
 * insert_new: the rows are built as ``PlaceRow`` objects (with one shared ``OfferRow`` per
   fee, as the validator shares them) before the timing starts.  In a fresh migrated database,
-  with the source row already written, it times ``importers.fast_insert.insert_new``,
-  ``fast_insert.analyze`` (what ``load()`` runs after a bulk load) and ``commit``, stage by
+  with the source row already written, it times ``importers.writers.insert_new``,
+  ``writers.analyze`` (what ``load()`` runs after a bulk load) and ``commit``, stage by
   stage: ids, places, spatial index, offers, analyze, commit.  On PostGIS the GiST index is
   filled by the COPY of the places, so its time is in "places" and "spatial index" is empty.
 * ogr2ogr: another fresh migrated database, and exactly the command ``bench/import.py`` builds
@@ -67,7 +67,7 @@ from common import (  # bench/common.py; puts the repo root on sys.path
 )
 from sqlalchemy import text
 
-from importers import fast_insert
+from importers import writers
 from importers.load import upsert_source
 from importers.rows import OfferRow, PlaceRow
 from locator.db import dispose_engines, get_engine, session_for
@@ -75,7 +75,7 @@ from locator.models import utcnow
 
 bench_import = importlib.import_module("import")  # bench/import.py: the file, databases, ogr2ogr
 
-BULK_MIN_ROWS = fast_insert.BULK_MIN
+MIN_ROWS = 256  # fewer rows time nothing but start-up
 STAGES = ("ids", "places", "spatial_index", "offers", "analyze", "commit")
 
 
@@ -123,9 +123,9 @@ def floor_insert(db, rows: list[PlaceRow]) -> dict:
         stages: dict[str, float] = {}
         clock = time.perf_counter
         t0 = clock()
-        fast_insert.insert_new(session, rows, source_id, now, stages=stages)
+        writers.insert_new(session, rows, source_id, now, stages=stages)
         t1 = clock()
-        fast_insert.analyze(session)
+        writers.analyze(session)
         t2 = clock()
         session.commit()
         t3 = clock()
@@ -219,7 +219,7 @@ def copy_variant(db, rows: list[PlaceRow], variant: str) -> dict:
         stages: dict[str, float] = {}
         clock = time.perf_counter
         t0 = clock()
-        fast_insert.insert_new(session, rows, source_id, now, stages=stages)
+        writers.insert_new(session, rows, source_id, now, stages=stages)
         t1 = clock()
         rebuild: dict[str, float] = {}
         if rebuilt:
@@ -303,7 +303,7 @@ def parse_args(argv=None) -> argparse.Namespace:
     p = argparse.ArgumentParser(
         prog="bench/import_floor.py",
         description=(
-            "The server floor of an import: importers.fast_insert.insert_new (plus ANALYZE and "
+            "The server floor of an import: importers.writers.insert_new (plus ANALYZE and "
             "commit) on ready rows, stage by stage, against ogr2ogr loading the same rows as CSV "
             "into the same engine. Needs LOCATOR_TEST_POSTGRES_URL for PostGIS "
             "(scripts/pg-test-cluster.sh run -- ...)."
@@ -335,8 +335,8 @@ def parse_args(argv=None) -> argparse.Namespace:
         "--output", type=Path, default=None, help="JSON results file; default bench/results/import-floor-<time>.json"
     )
     args = p.parse_args(argv)
-    if args.rows < BULK_MIN_ROWS or args.repeat < 1:
-        p.error(f"--rows must be at least {BULK_MIN_ROWS} (the bulk path) and --repeat at least 1")
+    if args.rows < MIN_ROWS or args.repeat < 1:
+        p.error(f"--rows must be at least {MIN_ROWS} and --repeat at least 1")
     if args.postgis_variants and "postgis" not in args.engines:
         p.error("--postgis-variants needs postgis in --engines")
     return args

@@ -21,7 +21,7 @@ from .pipeline import ImportReport, run_import, sha256_of
 from .readers.geojson_reader import read_geojson
 from .records import Record
 from .rows import RowRejected, SourceInfo
-from .validate import Rules
+from .rules import Rules
 
 DEMO_DIR = PROJECT_ROOT / "data" / "demo"
 CENTRES_SOURCE = "illustrative-closed-centres"

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from locator.domain.vocabulary import KINDS
 
-from .rows import OfferRow, RowRejected, nfc
+from .rows import OfferRow, RowRejected, nfc, unknown_kind
 
 COLUMNS = ("kind", "brand", "service", "fee_eur", "condition", "note")
 
@@ -42,7 +42,7 @@ def read_fee_table(path: Path) -> list[FeeRule]:
             line = reader.line_num
             try:
                 if row["kind"] not in KINDS:
-                    raise RowRejected(f"unknown kind {row['kind']!r}; expected one of: {', '.join(KINDS)}")
+                    raise RowRejected(unknown_kind(row["kind"]))
                 rule = FeeRule(
                     row["kind"],
                     nfc(row["brand"]),

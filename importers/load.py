@@ -4,11 +4,11 @@ Readers never touch the database; this is the only writer.  It runs inside the
 caller's session and transaction, so a failure anywhere leaves the database as
 it was once the caller rolls back (``locator.db.session_scope`` does).
 Loading the same rows again changes nothing and reports them as unchanged.
-New places and their offers go through ``importers.fast_insert`` (COPY on PostGIS,
-a trigger-free executemany on SpatiaLite), on the same connection and transaction; an
-import that hands its rows over chunk by chunk (:class:`Loader` with ``stream``) has them
-written while it validates the next chunk (``importers.spatialite_writer``,
-``importers.postgis_writer``).
+New places and their offers go through the engine's one writer (``importers.writers``: an
+open COPY on PostGIS, a writer thread on SpatiaLite), on the same connection and
+transaction; an import that hands its rows over chunk by chunk (:class:`Loader` with
+``stream``) has them written while it validates the next chunk.  Changed places are updated
+through the session.
 """
 
 from __future__ import annotations
@@ -23,8 +23,8 @@ from sqlalchemy.orm import Session
 
 from locator.models import Offer, Place, Source, utcnow
 
-from .fast_insert import analyze, insert_new
 from .rows import PlaceRow, RowRejected, SourceInfo
+from .writers import Writer, analyze, insert_new, writer_for
 
 PLACES = Place.__table__
 OFFERS = Offer.__table__
@@ -173,13 +173,11 @@ def load(
 class Loader:
     """:func:`load` in steps: rows added chunk by chunk, then :meth:`finish`.
 
-    With ``stream`` new places go to the database as they come, while the caller validates
-    the next chunk: on SpatiaLite a writer thread stores each chunk
-    (``importers.spatialite_writer``), on PostGIS one COPY stays open for at most ``expected``
-    new places (``importers.postgis_writer``).  Otherwise they are kept and written by
-    :meth:`finish` (``fast_insert``).  Changed places are always updated by :meth:`finish`.
-    Until :meth:`finish` or :meth:`close` returns, the caller must not use the session: the
-    writer thread may be using its connection.
+    With ``stream`` new places go to the engine's writer (``importers.writers``) as they come,
+    while the caller validates the next chunk; ``expected`` is at most how many there will be.
+    Otherwise they are kept and handed to the same writer by :meth:`finish`.  Changed places are
+    always updated by :meth:`finish`.  Until :meth:`finish` or :meth:`close` returns, the caller
+    must not use the session: the writer may be using its connection.
     """
 
     def __init__(
@@ -201,19 +199,8 @@ class Loader:
         self.seen: set[str] = set()
         self.inserts: list[PlaceRow] = []
         self.updates: list[tuple[int, PlaceRow]] = []
-        self.writer = None
-        dialect = session.connection().dialect.name
-        if stream and dialect == "sqlite":
-            from .spatialite_writer import SpatiaLiteWriter
-
-            try:
-                self.writer = SpatiaLiteWriter(session, self.source_id, self.now)
-            except NotImplementedError:  # not the SpatiaLite trigger layout it knows: write at the end
-                self.writer = None
-        elif stream and dialect == "postgresql" and expected:
-            from .postgis_writer import PostGISWriter
-
-            self.writer = PostGISWriter(session, self.source_id, self.now, expected)
+        self.stream, self.expected = stream, expected
+        self.writer: Writer | None = None
 
     def add(self, rows: list[PlaceRow]) -> None:
         refs = list(map(_source_ref, rows))
@@ -234,18 +221,19 @@ class Loader:
                 else:
                     self.summary.unchanged += 1
         self.summary.inserted += len(inserts)
-        if self.writer is not None:
-            self.writer.add(inserts)
-        else:
+        if not self.stream:
             self.inserts.extend(inserts)
+        elif inserts:
+            if self.writer is None:
+                self.writer = writer_for(self.session, self.source_id, self.now, max(self.expected, len(inserts)))
+            self.writer.add(inserts)
 
     def finish(self) -> LoadSummary:
         session, source_id, now, summary = self.session, self.source_id, self.now, self.summary
         if self.writer is not None:
             writer, self.writer = self.writer, None
             writer.finish()
-        # New places and their offers: COPY on PostGIS, a lean executemany on SpatiaLite (fast_insert).
-        insert_new(session, self.inserts, source_id, now)
+        insert_new(session, self.inserts, source_id, now)  # the new places not streamed
         updates = self.updates
         for chunk in _chunks(updates):
             session.execute(
@@ -271,7 +259,7 @@ class Loader:
         if summary.inserted + summary.removed >= ANALYZE_AFTER:
             # Fresh statistics, or the planner may walk the primary key instead of the
             # spatial index until autovacuum comes round (seen on PostGIS after a bulk load);
-            # on PostGIS only the columns queries filter and join on (see fast_insert.analyze).
+            # on PostGIS only the columns queries filter and join on (see writers.analyze).
             analyze(session)
         return summary
 

@@ -14,7 +14,6 @@ import hashlib
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from itertools import repeat
 from operator import attrgetter
 from pathlib import Path
 
@@ -23,13 +22,13 @@ from sqlalchemy.orm import Session
 
 from locator.models import ImportRun
 
-from .batch import CLIPPED, one, validate_table
 from .duplicates import Duplicate, find_duplicates
 from .load import Loader
 from .records import Record
 from .rows import PlaceRow, SourceInfo
+from .rules import CLIPPED, DuplicateIds, Rules
 from .table import Table
-from .validate import Rules
+from .validator import validate_records, validate_table
 
 SHOWN_REASONS = 50
 
@@ -79,8 +78,8 @@ def gc_paused() -> Iterator[None]:
 
     Why: reading and validating a 100k-row file allocates about a million objects that all
     live until the import ends (cells, columns, rows), and none of them form cycles.  The
-    collector still walks them over and over as they accumulate: measured, that was a third of
-    the time of reading and validating (bench/README.md).  Reference counting frees
+    collector still walks them over and over as they accumulate, a large share of the time of
+    reading and validating (measured in bench/README.md).  Reference counting frees
     everything as usual; the collector is switched back on afterwards.
     """
     enabled = gc.isenabled()
@@ -107,33 +106,25 @@ FIRST_CHUNK_ROWS = 1_000  # smaller, so that the writer starts early
 
 class _Accepted:
     """The outcomes of consecutive rows folded into the report: the rows kept, clipped points
-    counted, rejections and ids seen before (anywhere earlier in the file) listed."""
+    counted, rejections (and ids seen before, anywhere earlier in the file) listed."""
 
     def __init__(self, report: ImportReport):
         self.report = report
-        self.first_seen: dict[str, tuple[Callable[[int], str], int]] = {}  # id -> (where, row)
+        self.ids = DuplicateIds()
 
     def add(self, outcomes: list, where: Callable[[int], str]) -> list[PlaceRow]:
-        report, seen = self.report, self.first_seen
+        report = self.report
         report.read += len(outcomes)
-        if set(map(type, outcomes)) == {PlaceRow}:
-            refs = list(map(_ref, outcomes))
-            if len(set(refs)) == len(refs) and seen.keys().isdisjoint(refs):
-                # the usual case, checked in C: every row valid, every id new
-                seen.update(zip(refs, zip(repeat(where), range(len(refs)))))
-                return outcomes
+        if set(map(type, outcomes)) == {PlaceRow} and self.ids.all_new(list(map(_ref, outcomes)), where):
+            return outcomes  # the usual case, checked in C: every row valid, every id new
         rows: list[PlaceRow] = []
         for i, outcome in enumerate(outcomes):
             if type(outcome) is PlaceRow:
-                ref = outcome.source_ref
-                if ref in seen:
-                    first_where, first = seen[ref]
-                    report.rejected.append(
-                        (where(i), f"duplicate id {ref!r} in the file (first at {first_where(first)})")
-                    )
-                    continue
-                seen[ref] = (where, i)
-                rows.append(outcome)
+                reason = self.ids.reason(outcome.source_ref, where, i)
+                if reason is None:
+                    rows.append(outcome)
+                else:
+                    report.rejected.append((where(i), reason))
             elif outcome is CLIPPED:
                 report.clipped += 1
             else:
@@ -142,15 +133,12 @@ class _Accepted:
 
 
 def validate_all(records: Iterable[Record], rules: Rules, report: ImportReport) -> list[PlaceRow]:
-    """Every record validated; rejections and clipped points counted on ``report``.
-
-    A :class:`Table` (what the CSV and GeoJSON readers return) is validated column by
-    column (``importers.batch``), any other iterable record by record; the outcome is the same.
-    """
+    """Every record validated (``importers.validator``); rejections and clipped points counted
+    on ``report``."""
     if isinstance(records, Table):
         return _Accepted(report).add(validate_table(records, rules), records.where)
     listed = list(records)
-    return _Accepted(report).add([one(record, rules) for record in listed], lambda i: listed[i].where())
+    return _Accepted(report).add(validate_records(listed, rules), lambda i: listed[i].where())
 
 
 def run_import(
@@ -178,8 +166,9 @@ def run_import(
     so the rows before the first rejected one may have been written.  After a rejection nothing
     more is written, and the rest of the file is still validated so that every reason is
     reported.  The database stores each chunk while the next one is validated (a writer thread
-    on SpatiaLite, one open COPY on PostGIS: ``importers.load.Loader``).  With ``merge_duplicates``, or records that are not a
-    Table, everything is validated first and written afterwards.
+    on SpatiaLite, one open COPY on PostGIS: ``importers.writers``).  With ``merge_duplicates``,
+    or records that are not a Table, everything is validated first and written afterwards, by
+    the same writer.
     """
     report = ImportReport(file=file, source=source.name, file_format=file_format, sha256=sha256)
     streamed = isinstance(records, Table) and not merge_duplicates

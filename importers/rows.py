@@ -35,6 +35,21 @@ def storable(label: str, text: str | None) -> str | None:
     )
 
 
+def not_a_number(label: str, value: object) -> str:
+    """The reason a value given for a number is refused (a coordinate, a fee)."""
+    return f"{label} {value!r} is not a number"
+
+
+def out_of_range(label: str, shown: str, bound: int) -> str:
+    """The reason a coordinate (``shown`` as the caller formats it) beyond ±``bound`` is refused."""
+    return f"{label} {shown} is out of range (-{bound}..{bound})"
+
+
+def unknown_kind(kind: object) -> str:
+    """The reason a place of ``kind`` is refused (the kind rule's, the fee table's and ``PlaceRow.make``'s)."""
+    return f"unknown kind {kind!r}; expected one of: {', '.join(KINDS)}"
+
+
 def nfc(text: str | None) -> str | None:
     if text is None:
         return None
@@ -81,9 +96,9 @@ class OfferRow:
         try:
             fee = Decimal(str(fee_eur).strip().replace(",", ".").replace("€", "").strip())
         except InvalidOperation:
-            raise RowRejected(f"{fee_label} {fee_eur!r} is not a number") from None
+            raise RowRejected(not_a_number(fee_label, fee_eur)) from None
         if not fee.is_finite():
-            raise RowRejected(f"{fee_label} {fee_eur!r} is not a number")
+            raise RowRejected(not_a_number(fee_label, fee_eur))
         if fee < 0:
             raise RowRejected(f"{fee_label} {fee_eur!r} is negative")
         try:
@@ -97,7 +112,8 @@ class OfferRow:
 
 class PlaceRow(NamedTuple):
     """One validated place.  A named tuple, not a dataclass: a 100k-row import builds 100k of
-    them, and ``PlaceRow._make`` over columns costs a fifth of a frozen dataclass's ``__init__``."""
+    them, and building one from a tuple of its fields costs far less than a frozen dataclass's
+    ``__init__``."""
 
     source_ref: str
     kind: str
@@ -114,7 +130,7 @@ class PlaceRow(NamedTuple):
     def make(cls, *, source_ref, kind, name, lat, lon, **optional) -> PlaceRow:
         """Validate and normalise (NFC, trimmed); raises RowRejected with the reason."""
         if kind not in KINDS:
-            raise RowRejected(f"unknown kind {kind!r}; expected one of: {', '.join(KINDS)}")
+            raise RowRejected(unknown_kind(kind))
         name = nfc(name)
         if not name:
             raise RowRejected("name is empty")
@@ -123,8 +139,8 @@ class PlaceRow(NamedTuple):
             raise RowRejected("source_ref (the id in the source) is empty")
         for label, value, bound in (("lat", lat, 90), ("lon", lon, 180)):
             if not isinstance(value, (int, float)) or not math.isfinite(value):
-                raise RowRejected(f"{label} {value!r} is not a number")
+                raise RowRejected(not_a_number(label, value))
             if not -bound <= value <= bound:
-                raise RowRejected(f"{label} {value} is out of range (-{bound}..{bound})")
+                raise RowRejected(out_of_range(label, str(value), bound))
         text = {k: nfc(optional.get(k)) for k in ("brand", "address", "municipality", "opening_hours")}
         return cls(ref, kind, name, float(lat), float(lon), offers=tuple(optional.get("offers", ())), **text)

@@ -5,14 +5,13 @@ per-record path (a :class:`Record` and a dict per row, every value cleaned and c
 its own Python call) costs more than writing the rows.  So the CSV and GeoJSON readers
 return a :class:`Table`.  Iterating it yields exactly the records the reader always yielded
 (the tests of each reader pin them down); :meth:`Table.columns` gives the values that those
-records would hold, one list per canonical field, for ``importers.batch`` to check whole
+records would hold, one list per canonical field, for ``importers.validator`` to check whole
 columns at once.
 
 A reader marks a row *suspect* when its column values cannot be vouched for without the
 per-record code (a CSV row of the wrong width, a GeoJSON feature that is not a plain
-Point, ...).  The batch validator validates suspect rows, and any row that fails one of its
-checks, through ``Table.record(i)`` and ``importers.validate.to_place_row``: every rejection
-is worded by that one function.
+Point, ...).  The validator takes a suspect row's values from its record (``Table.record(i)``)
+and runs the same rules over them: every rejection is worded by ``importers.rules``.
 """
 
 from __future__ import annotations

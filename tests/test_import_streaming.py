@@ -19,8 +19,8 @@ import importers.pipeline as pipeline
 from importers.pipeline import ImportRejected, run_import
 from importers.readers.csv_reader import read_csv
 from importers.rows import SourceInfo
+from importers.rules import Rules
 from importers.synthetic import random_points_in_latvia
-from importers.validate import Rules
 
 SOURCE = SourceInfo(name="bank-atms", title="Bank ATMs", licence="test", attribution="locator tests")
 N = 2_500
@@ -178,9 +178,9 @@ def test_with_skip_invalid_every_chunk_writes_its_valid_rows(session, tmp_path):
     assert session.execute(text("SELECT count(*) FROM places")).scalar() == N - 5
 
 
-def test_a_chunk_that_json_cannot_carry_is_written_all_the_same(session, tmp_path):
+def test_a_negative_zero_fee_is_written_as_the_whole_file_path_writes_it(session, tmp_path):
     table = rows()
-    table[1500]["fee_bill_payment"] = "-0"  # -0.0: SQLite's JSON path would write 0.0
+    table[1500]["fee_bill_payment"] = "-0"  # -0.00: as whole cents, 0; SQLite's NUMERIC column stores 0 either way
     path = write(tmp_path / "atms.csv", table)
     imported(session, read_csv(path), path)
     chunked = dump(session)

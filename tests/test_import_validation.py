@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import ast
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 
 from importers.fee_table import FeeRule
 from importers.records import Record
 from importers.rows import RowRejected
-from importers.validate import GEOMETRY_PROBLEM, Clipped, Rules, derived_ref, to_place_row
+from importers.rules import GEOMETRY_PROBLEM, ROW_RULES, Clipped, Rules, derived_ref
+from importers.validator import columns_of, decide, validate_record
 
 RIGA = {"lat": "56.9496", "lon": "24.1052"}
 GOOD = {"source_ref": "1", "kind": "atm", "name": "Swedbank bankomāts", **RIGA}
@@ -64,11 +67,87 @@ REJECTIONS = [
 ]
 
 
+NUL = "contains a NUL character (0x00); is the file UTF-16? (give --encoding)"
+REJECTIONS += [({name: "x\x00y"}, f"{name} {NUL}") for name in ("kind", "brand", "source_ref", "municipality")]
+REJECTIONS += [
+    ({"brand": None, "operator": "SEB\x00"}, f"operator {NUL}"),  # the brand, when there is none
+    ({"opening_hours": "Mo-Fr\x00"}, f"opening_hours {NUL}"),
+    ({"lat": None, "lon": None, "address": "Audēju\x00iela"}, f"address {NUL}"),
+]
+# With a geocoder that knows one address.
+GEOCODER = Rules(geocode=lambda address: (56.9477, 24.1085) if address == "Audēju iela 16, Rīga" else None)
+GEOCODED_REJECTIONS = [
+    (
+        {"lat": None, "lon": None, "address": "Nekurienes iela 1"},
+        "coordinates missing and the geocoder found no place for 'Nekurienes iela 1'",
+    ),
+]
+
+
 @pytest.mark.parametrize(("fields", "reason"), REJECTIONS)
 def test_each_rejection_says_what_is_wrong(fields, reason):
     with pytest.raises(RowRejected) as exc:
-        to_place_row(record(**fields), Rules())
+        validate_record(record(**fields), Rules())
     assert str(exc.value) == reason
+
+
+@pytest.mark.parametrize(("fields", "reason"), GEOCODED_REJECTIONS)
+def test_each_rejection_with_a_geocoder_says_what_is_wrong(fields, reason):
+    with pytest.raises(RowRejected) as exc:
+        validate_record(record(**fields), GEOCODER)
+    assert str(exc.value) == reason
+
+
+def test_every_rule_of_the_rule_table_has_its_rejection_specified_here():
+    """A rule added, split or copied without its exact text in this file fails here."""
+    decided = set()
+    for rules, cases in ((Rules(), REJECTIONS), (GEOCODER, GEOCODED_REJECTIONS)):
+        for fields, reason in cases:
+            (outcome,), (rule,) = decide(columns_of([record(**fields)]), rules)
+            assert outcome == reason
+            decided.add(rule.name)
+    assert decided == {rule.name for rule in ROW_RULES}
+
+
+def message_templates(path: Path) -> set[str]:
+    """The strings of ``path`` with a space and 16 characters or more, docstrings aside; an
+    f-string as its template ("lat {} is out of range (-90..90)")."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    docstrings = {
+        id(node.body[0].value)
+        for node in ast.walk(tree)
+        if isinstance(node, (ast.Module, ast.FunctionDef, ast.ClassDef))
+        and node.body
+        and isinstance(node.body[0], ast.Expr)
+        and isinstance(node.body[0].value, ast.Constant)
+    }
+    templates, inside = set(), set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.JoinedStr):
+            inside.update(id(part) for part in node.values)
+            templates.add("".join(p.value if isinstance(p, ast.Constant) else "{}" for p in node.values))
+        elif isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in docstrings | inside:
+            templates.add(node.value)
+    return {t for t in templates if len(t) >= 16 and " " in t.strip()}
+
+
+def test_no_rejection_text_is_written_twice():
+    """Each reason is worded once, by a rule (``importers.rules``) or by the value parser it
+        shares with the fee table (``importers.rows``): no other module of the importers (or of
+    the CLI that runs them) holds a copy to drift.  (The web API words its own, for query
+    parameters.)"""
+    root = Path(__file__).resolve().parent.parent
+    homes = [root / "importers" / "rules.py", root / "importers" / "rows.py"]
+    worded = {home: message_templates(home) for home in homes}
+    assert (
+        "lat {} and lon {} look swapped: the point is in Latvia the other way round (check the lat and lon columns)"
+        in worded[homes[0]]
+    )
+    for path in sorted([*root.glob("importers/**/*.py"), *root.glob("locator/cli/*.py")]):
+        for home, texts in worded.items():
+            if path != home:
+                copied = texts & message_templates(path)
+                assert not copied, f"{path.relative_to(root)} repeats the rejection text {sorted(copied)}"
 
 
 def test_the_place_of_a_rejection_is_file_and_line_or_feature():
@@ -78,11 +157,11 @@ def test_the_place_of_a_rejection_is_file_and_line_or_feature():
 
 def test_clip_skips_points_outside_latvia_instead_of_rejecting():
     with pytest.raises(Clipped):
-        to_place_row(record(lat="54.6872", lon="25.2797"), Rules(clip=True))
+        validate_record(record(lat="54.6872", lon="25.2797"), Rules(clip=True))
 
 
 def test_decimal_commas_and_a_default_kind():
-    row = to_place_row(
+    row = validate_record(
         record(kind=None, lat="56,9496", lon="24,1052", fee_bill_payment="0,50"), Rules(default_kind="atm")
     )
     assert (row.kind, row.lat, row.lon) == ("atm", 56.9496, 24.1052)
@@ -97,7 +176,7 @@ def test_the_row_fees_win_and_the_fee_table_fills_in_with_the_salary_card_condit
             FeeRule("atm", None, "cash_deposit", "0.00", "salary_card={brand}", None),
         ]
     )
-    row = to_place_row(record(brand="Swedbank", fee_cash_deposit="0.30"), rules)
+    row = validate_record(record(brand="Swedbank", fee_cash_deposit="0.30"), rules)
     assert sorted((o.service, o.fee_eur, o.condition) for o in row.offers) == [
         ("bill_payment", Decimal("0.00"), "salary_card=swedbank"),
         ("bill_payment", Decimal("1.20"), None),
@@ -106,7 +185,7 @@ def test_the_row_fees_win_and_the_fee_table_fills_in_with_the_salary_card_condit
 
 
 def test_the_offers_field_carries_several_offers_per_service():
-    row = to_place_row(record(offers="bill_payment=0.00 if salary_card=swedbank; bill_payment=1,20"), Rules())
+    row = validate_record(record(offers="bill_payment=0.00 if salary_card=swedbank; bill_payment=1,20"), Rules())
     assert [(o.fee_eur, o.condition) for o in row.offers] == [
         (Decimal("0.00"), "salary_card=swedbank"),
         (Decimal("1.20"), None),
@@ -114,8 +193,8 @@ def test_the_offers_field_carries_several_offers_per_service():
 
 
 def test_a_row_without_an_id_gets_a_stable_one_and_a_municipality():
-    a = to_place_row(record(source_ref=None), Rules())
-    b = to_place_row(record(source_ref=None), Rules())
+    a = validate_record(record(source_ref=None), Rules())
+    b = validate_record(record(source_ref=None), Rules())
     assert a.source_ref == b.source_ref == derived_ref("atm", "Swedbank bankomāts", 56.9496, 24.1052)
     assert a.municipality == "Rīga"
 
@@ -127,7 +206,7 @@ def test_an_address_is_geocoded_when_a_geocoder_is_given():
         asked.append(address)
         return (56.9477, 24.1085)
 
-    row = to_place_row(record(lat=None, lon=None, address="Audēju iela 16, Rīga"), Rules(geocode=geocode))
+    row = validate_record(record(lat=None, lon=None, address="Audēju iela 16, Rīga"), Rules(geocode=geocode))
     assert asked == ["Audēju iela 16, Rīga"] and (row.lat, row.lon) == (56.9477, 24.1085)
 
 
@@ -138,5 +217,5 @@ def test_a_failing_geocoder_rejects_the_row_with_its_reason():
         raise GeocodeFailed(f"the geocoder failed for {address!r}: GeocoderTimedOut: timed out")
 
     with pytest.raises(RowRejected) as exc:
-        to_place_row(record(lat=None, lon=None, address="Audēju iela 16, Rīga"), Rules(geocode=geocode))
+        validate_record(record(lat=None, lon=None, address="Audēju iela 16, Rīga"), Rules(geocode=geocode))
     assert str(exc.value) == "the geocoder failed for 'Audēju iela 16, Rīga': GeocoderTimedOut: timed out"

@@ -1,6 +1,6 @@
 """``flask --app locator import {csv,geojson,osm} FILE`` and ``export``: a thin translation.
 
-The work is in readers (``importers.*_reader``), ``importers.validate`` and
+The work is in readers (``importers.*_reader``), ``importers.validator`` and
 ``importers.pipeline``; this module parses options, shows progress, and turns
 problems into messages and exit codes.
 """
@@ -20,7 +20,7 @@ from importers.fee_table import read_fee_table
 from importers.pipeline import ImportRejected, gc_paused, run_import, sha256_of
 from importers.records import FileProblem, parse_mapping
 from importers.rows import RowRejected, SourceInfo
-from importers.validate import Rules
+from importers.rules import Rules
 from locator.domain.vocabulary import KINDS
 from locator.models import Source
 

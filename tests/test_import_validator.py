@@ -1,10 +1,11 @@
-"""The column-at-a-time validator gives, row for row, what the one-record-at-a-time one gives.
+"""The validator's specification on whole files: what it decides for every row of the project's
+test files, the demo, a real OpenStreetMap export and files full of the awkward values
+people's files have, under several rule sets.
 
-``importers.batch.validate_table`` is the fast path of every CSV and GeoJSON import; it may
-only accept a row when ``validate.to_place_row`` would accept it and build the same
-PlaceRow, and it hands every other row to ``to_place_row``.  These tests run both on the
-project's test files, the demo, a real OpenStreetMap export and files full of the awkward
-values people's files have, under several rule sets.
+Every row, of a reader's Table or of a plain list of records, goes through the same rules
+(``importers.rules``); a Table gives them as columns, and only its suspect rows are read as
+records.  So a Table's outcomes must equal its records' outcomes, and a clean file must be
+validated without building a single record.
 """
 
 from __future__ import annotations
@@ -12,17 +13,18 @@ from __future__ import annotations
 import csv
 import json
 import unicodedata
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
 
-from importers.batch import CLIPPED, one, validate_table
 from importers.fee_table import read_fee_table
 from importers.readers.csv_reader import read_csv
 from importers.readers.geojson_reader import read_geojson
 from importers.records import parse_mapping
 from importers.rows import PlaceRow
-from importers.validate import Rules
+from importers.rules import CLIPPED, Rules
+from importers.validator import validate_records, validate_table
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "tests" / "data"
@@ -42,19 +44,19 @@ RULES = {
 
 
 def agree(table, rules: Rules) -> list:
-    """Both paths' outcomes, asserted equal row by row; returns them."""
-    batch = validate_table(table, rules)
-    by_record = [one(record, rules) for record in table]
-    assert len(batch) == len(by_record) == table.n
-    for i, (fast, slow) in enumerate(zip(batch, by_record)):
+    """The table's outcomes, asserted equal row by row to those of its records; returns them."""
+    by_table = validate_table(table, rules)
+    by_record = validate_records(list(table), rules)
+    assert len(by_table) == len(by_record) == table.n
+    for i, (fast, slow) in enumerate(zip(by_table, by_record)):
         assert type(fast) is type(slow) and fast == slow, f"{table.where(i)}: {fast!r} != {slow!r}"
         if isinstance(fast, PlaceRow):  # the same floats, bit for bit, and the same offers
             assert (fast.lat.hex(), fast.lon.hex()) == (slow.lat.hex(), slow.lon.hex())
-    return batch
+    return by_table
 
 
 def counting(table):
-    """``table`` with a count of the records the batch path asked for one by one."""
+    """``table`` with a count of the records the validator asked for one by one."""
     table.asked = 0
     record = table.record
 
@@ -85,14 +87,14 @@ def read(fmt: str, path: Path, **options):
 
 @pytest.mark.parametrize("rules", RULES.values(), ids=RULES.keys())
 @pytest.mark.parametrize("fmt, path, options", FILES, ids=[p.name for _, p, _ in FILES])
-def test_both_paths_agree_on_the_project_files(fmt, path, options, rules):
+def test_tables_and_their_records_agree_on_the_project_files(fmt, path, options, rules):
     agree(read(fmt, path, **options), rules)
 
 
 @pytest.mark.parametrize(
     "rules", [Rules(default_kind="dealer"), Rules(default_kind="dealer", clip=True)], ids=["dealer", "dealer, clip"]
 )
-def test_both_paths_agree_on_a_real_openstreetmap_export(rules):
+def test_tables_and_their_records_agree_on_a_real_openstreetmap_export(rules):
     if not SHOPS.exists():
         pytest.skip("../shared/data is not beside the project")
     outcomes = agree(read_geojson(SHOPS), rules)
@@ -138,7 +140,55 @@ AWKWARD_ROWS = [
 ]
 
 
-def test_both_paths_agree_on_an_awkward_csv(tmp_path):
+NUL = "contains a NUL character (0x00); is the file UTF-16? (give --encoding)"
+NO_GEOCODER = (
+    "coordinates missing and no geocoder is configured to find {!r} (set LOCATOR_GEOCODER, or add lat and lon)"
+)
+OK = "accepted"
+# What the default rules decide for each of AWKWARD_ROWS, in either format ("accepted": a place).
+AWKWARD_OUTCOMES = {
+    "a8": "lat 24.1052 and lon 56.9496 look swapped: the point is in Latvia the other way round "
+    "(check the lat and lon columns)",
+    "a9": "the point lat 54.6872, lon 25.2797 is outside Latvia (use --clip to skip such points)",
+    "a10": "lat 95 is out of range (-90..90)",
+    "a14": "name is empty",
+    "a15": "unknown kind 'kiosk'; expected one of: bank_branch, atm, post_office, dealer, telecom_shop",
+    "a16": "kind is empty (add a kind column, or give --kind)",
+    "a18": "fee_bill_payment 'free' is not a number",
+    "a19": "condition_bill_payment is given without fee_bill_payment",
+    "a27": f"name {NUL}",
+    "a28": f"address {NUL}",
+}
+CSV_OUTCOMES = {
+    "a11": "lat '56.9x' is not a number",
+    "a12": NO_GEOCODER.format("Kaļķu iela 1, Rīga"),
+    "a13": NO_GEOCODER.format("Nekurienes iela 1"),
+    "a17": "fee_bill_payment '-0.50' is negative",  # the reader reads "-0,50" as the decimal it is
+    "a21": "lat 'nan' is not a number",
+    "a22": "lon 'inf' is not a number",
+}
+NO_GEOMETRY = "the feature has no geometry (null); expected a Point or an area"
+GEOJSON_OUTCOMES = {
+    "a11": NO_GEOMETRY,
+    "a12": NO_GEOMETRY,
+    "a13": NO_GEOMETRY,
+    "a17": "fee_bill_payment '-0,50' is negative",
+    "a21": "lat nan is not a number",
+    "a22": "lon inf is not a number",
+}
+
+
+def expected(refs: list[str], own: dict[str, str]) -> list[str]:
+    outcomes = {**AWKWARD_OUTCOMES, **own}
+    return [outcomes.get(ref, OK) for ref in refs]
+
+
+def summary(outcomes: list) -> list:
+    """Each outcome as the text of its rejection, "accepted" or CLIPPED."""
+    return [OK if isinstance(o, PlaceRow) else o for o in outcomes]
+
+
+def test_each_awkward_row_of_a_csv_is_decided_as_specified(tmp_path):
     path = tmp_path / "awkward.csv"
     with open(path, "w", newline="", encoding="utf-8") as fh:
         writer = csv.writer(fh, delimiter=";")
@@ -149,15 +199,27 @@ def test_both_paths_agree_on_an_awkward_csv(tmp_path):
         fh.write("a30;Short row;atm\n")
         fh.write("a31;Long row;atm;;;56.95;24.3;;;extra\n")
     for rules in RULES.values():
-        outcomes = agree(read_csv(path), rules)
+        agree(read_csv(path), rules)
     default = agree(read_csv(path), RULES["default"])
-    assert sum(isinstance(o, PlaceRow) for o in default) >= 10  # the file is not all rejects
-    assert sum(isinstance(o, str) for o in default) >= 10
-    assert CLIPPED in agree(read_csv(path), RULES["clip"])
-    assert outcomes
+    refs = [row[0] for row in AWKWARD_ROWS]
+    assert summary(default) == expected(refs, CSV_OUTCOMES) + [
+        "coordinates missing: no lat and lon, and no address to geocode",  # a30: its lat and lon cells are missing
+        OK,  # a31: the extra cell is noted by the reader, the row is a place
+    ]
+    places = {o.name: o for o in default if isinstance(o, PlaceRow)}
+    assert places["Two spaces"].name == "Two spaces" and places["Tab here"].name == "Tab here"
+    assert places["Bankomāts Rīga"].name == unicodedata.normalize("NFC", f"Bankomāts {DECOMPOSED}")
+    assert (places["Padded"].brand, places["Padded"].lat, places["Padded"].lon) == ("SEB", 56.95, 24.25)
+    assert places["No id"].source_ref.startswith("auto:") and places["Duplicate id"].source_ref == "a1"
+    assert [(o.service, o.condition) for o in places["Salary card"].offers] == [("bill_payment", "salary_card=seb")]
+    assert summary(agree(read_csv(path), RULES["clip"]))[refs.index("a9")] is CLIPPED
+    assert summary(agree(read_csv(path), RULES["kind atm"]))[refs.index("a16")] == OK
+    geocoded = agree(read_csv(path), RULES["geocoder"])
+    assert (geocoded[refs.index("a12")].lat, geocoded[refs.index("a12")].lon) == (56.9496, 24.1052)
+    assert geocoded[refs.index("a13")] == "coordinates missing and the geocoder found no place for 'Nekurienes iela 1'"
 
 
-def test_both_paths_agree_on_an_awkward_geojson(tmp_path):
+def test_each_awkward_feature_of_a_geojson_is_decided_as_specified(tmp_path):
     features = []
     for ref, name, kind, brand, address, lat, lon, fee, condition in AWKWARD_ROWS:
         props = {
@@ -233,9 +295,27 @@ def test_both_paths_agree_on_an_awkward_geojson(tmp_path):
     for rules in RULES.values():
         agree(read_geojson(path), rules)
     default = agree(read_geojson(path), RULES["default"])
-    assert sum(isinstance(o, PlaceRow) for o in default) >= 10
-    assert sum(isinstance(o, str) for o in default) >= 10
-    assert "name contains a lone surrogate (U+D800), which is not text; fix the file's escapes" in default
+    refs = [row[0] for row in AWKWARD_ROWS]
+    assert summary(default) == expected(refs, GEOJSON_OUTCOMES) + [
+        OK,  # a name given as a number
+        "name contains a lone surrogate (U+D800), which is not text; fix the file's escapes",
+        OK,  # a fee given as a number
+        OK,  # an offers list
+        "the Point has no usable coordinates ([true, false]); expected [longitude, latitude]",
+        'the Point has no usable coordinates (["24.1", "56.95"]); expected [longitude, latitude]',
+        OK,  # an area: its point inside
+        "a LineString is not a place; expected a Point or an area",
+        "kind is empty (add a kind column, or give --kind)",  # no properties
+        OK,  # lat and lon from the properties
+        OK,  # the feature's own id
+        OK,  # an Overpass @id, and a third coordinate
+        "not a GeoJSON Feature (found a JSON string)",
+    ]
+    places = [o for o in default if isinstance(o, PlaceRow)]
+    assert [p.source_ref for p in places[-3:]] == [places[-3].source_ref, "top-level", "node/1"]
+    assert places[-3].source_ref.startswith("auto:") and places[-3].name == "From properties"
+    assert [o.fee_eur for o in next(p for p in places if p.name == "Fee as a number").offers] == [Decimal("0.50")]
+    assert summary(agree(read_geojson(path), RULES["clip"]))[refs.index("a9")] is CLIPPED
 
 
 # -- and the fast path is really taken ------------------------------------------------------
@@ -253,14 +333,15 @@ def test_a_clean_file_is_validated_without_a_single_record(fmt, path, options):
     assert table.asked == 0
 
 
-def test_only_the_rows_that_fail_a_check_are_validated_one_by_one():
+def test_only_the_suspect_rows_of_a_table_are_read_as_records():
     table = counting(read_csv(DATA / "csv" / "atm_errors.csv"))
     outcomes = validate_table(table, Rules())
-    assert table.asked == sum(not isinstance(o, PlaceRow) for o in outcomes) > 0
+    assert sum(not isinstance(o, PlaceRow) for o in outcomes) > 0  # rows rejected, from their columns
+    assert table.asked == sum(table.columns().suspect)
 
 
 def test_validating_a_table_twice_gives_the_same_outcome():
     table = read_csv(DATA / "csv" / "places_utf8.csv")
     first = validate_table(table, Rules())
-    assert validate_table(table, Rules(default_kind="atm")) == [one(r, Rules(default_kind="atm")) for r in table]
+    assert validate_table(table, Rules(default_kind="atm")) == validate_records(table, Rules(default_kind="atm"))
     assert validate_table(table, Rules()) == first
