@@ -5,7 +5,7 @@ with their own headers, their own delimiter and whatever encoding the office
 PC used.  Such a file must import as it is, with ``--map`` at most, and the
 Latvian names in it must come out intact.  This reader only decodes, splits,
 maps columns to the canonical names of :mod:`importers.records` and normalises
-text; it never judges values (``importers.validate`` does that).
+text; it never judges values (``importers.validator`` does that).
 
 What is accepted, by concern:
 
