@@ -59,16 +59,16 @@ from common import (  # bench/common.py; puts the repo root on sys.path
 )
 from sqlalchemy import text
 
-from importers.duplicates import find_duplicates
-from importers.load import load
-from importers.pipeline import ImportReport, gc_paused, run_import, sha256_of, validate_all
-from importers.readers.csv_reader import read_csv
-from importers.readers.geojson_reader import read_geojson
-from importers.rows import SourceInfo
-from importers.rules import Rules
-from importers.synthetic import random_points_in_latvia
 from locator import migrate
 from locator.db import dispose_engines, get_engine, session_for
+from locator.importers.duplicates import find_duplicates
+from locator.importers.load import load
+from locator.importers.pipeline import ImportReport, gc_paused, run_import, sha256_of, validate_all
+from locator.importers.readers.csv_reader import read_csv
+from locator.importers.readers.geojson_reader import read_geojson
+from locator.importers.rows import SourceInfo
+from locator.importers.rules import Rules
+from locator.importers.synthetic import random_points_in_latvia
 
 SEED = 2026
 SOURCE = SourceInfo(

@@ -6,7 +6,7 @@ as ``bench/import.py`` (its ``generate_rows`` and ``write_files``, same seed):
 
 * insert_new: the rows are built as ``PlaceRow`` objects (with one shared ``OfferRow`` per
   fee, as the validator shares them) before the timing starts.  In a fresh migrated database,
-  with the source row already written, it times ``importers.writers.insert_new``,
+  with the source row already written, it times ``locator.importers.writers.insert_new``,
   ``writers.analyze`` (what ``load()`` runs after a bulk load) and ``commit``, stage by
   stage: ids, places, spatial index, offers, analyze, commit.  On PostGIS the GiST index is
   filled by the COPY of the places, so its time is in "places" and "spatial index" is empty.
@@ -67,10 +67,10 @@ from common import (  # bench/common.py; puts the repo root on sys.path
 )
 from sqlalchemy import text
 
-from importers import writers
-from importers.load import upsert_source
-from importers.rows import OfferRow, PlaceRow
 from locator.db import dispose_engines, get_engine, session_for
+from locator.importers import writers
+from locator.importers.load import upsert_source
+from locator.importers.rows import OfferRow, PlaceRow
 from locator.models import utcnow
 
 bench_import = importlib.import_module("import")  # bench/import.py: the file, databases, ogr2ogr
@@ -303,7 +303,7 @@ def parse_args(argv=None) -> argparse.Namespace:
     p = argparse.ArgumentParser(
         prog="bench/import_floor.py",
         description=(
-            "The server floor of an import: importers.writers.insert_new (plus ANALYZE and "
+            "The server floor of an import: locator.importers.writers.insert_new (plus ANALYZE and "
             "commit) on ready rows, stage by stage, against ogr2ogr loading the same rows as CSV "
             "into the same engine. Needs LOCATOR_TEST_POSTGRES_URL for PostGIS "
             "(scripts/pg-test-cluster.sh run -- ...)."

@@ -73,11 +73,11 @@ os.environ["PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD"] = "1"
 
 from sqlalchemy import text
 
-from importers.demo import load_demo
-from importers.load import load
-from importers.synthetic import SYNTHETIC_SOURCE, random_places
 from locator import migrate
 from locator.db import dispose_engines, get_engine, session_scope
+from locator.importers.demo import load_demo
+from locator.importers.load import load
+from locator.importers.synthetic import SYNTHETIC_SOURCE, random_places
 
 CHROMIUM = "/usr/bin/chromium"
 PLACES_SEED = 1

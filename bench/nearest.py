@@ -2,7 +2,7 @@
 """Latency of the nearest-place core against the raw SQL it issues, on SpatiaLite and PostGIS.
 
 For each engine and each size N: a fresh database, ``migrate.upgrade``, N random
-places over Latvia loaded with ``importers.load.load`` in one transaction, ANALYZE;
+places over Latvia loaded with ``locator.importers.load.load`` in one transaction, ANALYZE;
 then, for two query variants (k=5 bill payment; the same with commission_free),
 1,000 random query points after a warm-up:
 
@@ -54,10 +54,10 @@ from common import (  # bench/common.py; puts the repo root on sys.path
 )
 from sqlalchemy import event, text
 
-from importers.load import load
-from importers.synthetic import SYNTHETIC_SOURCE, random_places, random_points_in_latvia
 from locator import migrate
 from locator.db import dispose_engines, get_engine, session_for, session_scope
+from locator.importers.load import load
+from locator.importers.synthetic import SYNTHETIC_SOURCE, random_places, random_points_in_latvia
 from locator.query import NearestQuery, SearchTrace, explain_nearest, nearest
 
 PLACES_SEED = 1

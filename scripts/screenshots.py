@@ -31,9 +31,9 @@ sys.path.insert(0, str(ROOT))
 os.environ.setdefault("SPATIALITE_LIBRARY_PATH", "mod_spatialite")
 os.environ["PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD"] = "1"
 
-from importers.demo import load_demo  # noqa: E402
 from locator import create_app, migrate  # noqa: E402
 from locator.db import dispose_engines, get_engine, session_scope  # noqa: E402
+from locator.importers.demo import load_demo  # noqa: E402
 
 DESKTOP = {"width": 1280, "height": 800}
 PHONE = {"width": 390, "height": 844}

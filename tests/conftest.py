@@ -54,8 +54,8 @@ def session(engine):
 @pytest.fixture(scope="session", params=ENGINES)
 def demo_db_url(request, tmp_path_factory):
     """A database on each engine loaded with the demo set through `load-demo`'s code."""
-    from importers.demo import load_demo
     from locator.db import session_scope
+    from locator.importers.demo import load_demo
 
     url, drop = new_database(request.param, tmp_path_factory)
     engine = get_engine(url)

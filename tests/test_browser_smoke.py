@@ -1,7 +1,7 @@
 """The offline map in a real browser: Debian's Chromium via Playwright, loopback only.
 
 A test-only route on the real app (``create_app`` on a temporary SpatiaLite file)
-returns ``maps.base.render(offline_map(tiles_url=None))``; the page must draw Latvia
+returns ``locator.maps.base.render(offline_map(tiles_url=None))``; the page must draw Latvia
 from the vendored Leaflet with no request leaving 127.0.0.1.
 """
 
@@ -15,7 +15,7 @@ import pytest
 from devtools.browser import outside_requests, record_requests, serve
 from locator import create_app, migrate
 from locator.db import dispose_engines, get_engine
-from maps.base import offline_map, offline_marker_cluster, render
+from locator.maps.base import offline_map, offline_marker_cluster, render
 
 READY_MS_LIMIT = 10_000  # page ready (map + outline drawn); measured ~0.3 s, generous for CI
 

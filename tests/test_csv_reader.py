@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from importers.readers.csv_encoding import detect_encoding
-from importers.readers.csv_reader import read_csv
-from importers.records import FileProblem, parse_mapping
+from locator.importers.readers.csv_encoding import detect_encoding
+from locator.importers.readers.csv_reader import read_csv
+from locator.importers.records import FileProblem, parse_mapping
 
 DATA = Path(__file__).parent / "data" / "csv"
 BANK_MAP = parse_mapping(
@@ -369,7 +369,7 @@ def test_fixtures_keep_their_bytes():
 
 
 def test_what_export_writes_reads_back_with_its_semicolons_inside_values(tmp_path):
-    from importers.export import CSV_COLUMNS, offers_text  # here: it pulls in SQLAlchemy models
+    from locator.importers.export import CSV_COLUMNS, offers_text  # here: it pulls in SQLAlchemy models
 
     offers = offers_text(
         [

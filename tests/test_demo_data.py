@@ -215,7 +215,7 @@ def test_rebuilding_gives_byte_identical_files(tmp_path):
 
 
 def test_the_synthetic_places_use_the_demo_banks():
-    from importers.synthetic import banks, random_places
+    from locator.importers.synthetic import banks, random_places
 
     assert set(banks()) == {p["brand"] for p in places() if p["kind"] == "bank_branch"}
     assert banks()[0] == "Swedbank"  # the demo's order, which the seeded synthetic places depend on

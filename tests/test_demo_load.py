@@ -6,8 +6,8 @@ import json
 
 from sqlalchemy import func, select
 
-from importers.demo import DEMO_DIR
 from locator import create_app
+from locator.importers.demo import DEMO_DIR
 from locator.models import ClosedCentre, Offer, Place, Source
 
 

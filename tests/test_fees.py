@@ -6,8 +6,6 @@ from decimal import Decimal
 
 import pytest
 
-from importers.load import load
-from importers.rows import OfferRow, PlaceRow, SourceInfo
 from locator.domain.fees import (
     Customer,
     InvalidCondition,
@@ -15,6 +13,8 @@ from locator.domain.fees import (
     effective_fee,
     is_commission_free,
 )
+from locator.importers.load import load
+from locator.importers.rows import OfferRow, PlaceRow, SourceInfo
 from locator.query import NearestQuery, nearest
 
 D = Decimal

@@ -10,8 +10,8 @@ import numpy as np
 import pytest
 from pyproj import Geod
 
-from importers.duplicates import NEAR_M, _Grid
 from locator.domain.geodesy import distance_m, distances_m
+from locator.importers.duplicates import NEAR_M, _Grid
 from tests.source_scan import dotted, project_sources
 
 GEOD = Geod(ellps="WGS84")

@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 from shapely.geometry import Point, shape
 
-from importers.readers.common import AREA_NOTE, GEOMETRY_PROBLEM
-from importers.readers.geojson_reader import read_geojson
-from importers.records import FileProblem
+from locator.importers.readers.common import AREA_NOTE, GEOMETRY_PROBLEM
+from locator.importers.readers.geojson_reader import read_geojson
+from locator.importers.records import FileProblem
 
 DATA = Path(__file__).parent / "data" / "geojson"
 PLACES = DATA / "places.geojson"

@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, text
 
-from importers.synthetic import random_points_in_latvia
 from locator import create_app
+from locator.importers.synthetic import random_points_in_latvia
 
 ROWS = 60_000
 

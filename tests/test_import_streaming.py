@@ -15,12 +15,12 @@ import threading
 import pytest
 from sqlalchemy import create_engine, text
 
-import importers.pipeline as pipeline
-from importers.pipeline import ImportRejected, run_import
-from importers.readers.csv_reader import read_csv
-from importers.rows import SourceInfo
-from importers.rules import Rules
-from importers.synthetic import random_points_in_latvia
+import locator.importers.pipeline as pipeline
+from locator.importers.pipeline import ImportRejected, run_import
+from locator.importers.readers.csv_reader import read_csv
+from locator.importers.rows import SourceInfo
+from locator.importers.rules import Rules
+from locator.importers.synthetic import random_points_in_latvia
 
 SOURCE = SourceInfo(name="bank-atms", title="Bank ATMs", licence="test", attribution="locator tests")
 N = 2_500
@@ -214,7 +214,7 @@ def test_duplicates_of_other_sources_are_found_in_every_chunk(session, tmp_path)
 
 
 def test_a_row_that_cannot_be_split_late_in_the_file_fails_the_import_and_writes_nothing(session, tmp_path):
-    from importers.records import FileProblem
+    from locator.importers.records import FileProblem
 
     path = write(tmp_path / "atms.csv", rows())
     with open(path, "a", encoding="utf-8") as fh:

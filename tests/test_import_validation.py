@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from importers.fee_table import FeeRule
-from importers.records import Record
-from importers.rows import RowRejected
-from importers.rules import GEOMETRY_PROBLEM, ROW_RULES, Clipped, Rules, derived_ref
-from importers.validator import columns_of, decide, validate_record
+from locator.importers.fee_table import FeeRule
+from locator.importers.records import Record
+from locator.importers.rows import RowRejected
+from locator.importers.rules import GEOMETRY_PROBLEM, ROW_RULES, Clipped, Rules, derived_ref
+from locator.importers.validator import columns_of, decide, validate_record
 
 RIGA = {"lat": "56.9496", "lon": "24.1052"}
 GOOD = {"source_ref": "1", "kind": "atm", "name": "Swedbank bankomāts", **RIGA}
@@ -132,18 +132,18 @@ def message_templates(path: Path) -> set[str]:
 
 
 def test_no_rejection_text_is_written_twice():
-    """Each reason is worded once, by a rule (``importers.rules``) or by the value parser it
-        shares with the fee table (``importers.rows``): no other module of the importers (or of
+    """Each reason is worded once, by a rule (``locator.importers.rules``) or by the value parser it
+    shares with the fee table (``locator.importers.rows``): no other module of the importers (or of
     the CLI that runs them) holds a copy to drift.  (The web API words its own, for query
     parameters.)"""
     root = Path(__file__).resolve().parent.parent
-    homes = [root / "importers" / "rules.py", root / "importers" / "rows.py"]
+    homes = [root / "locator" / "importers" / "rules.py", root / "locator" / "importers" / "rows.py"]
     worded = {home: message_templates(home) for home in homes}
     assert (
         "lat {} and lon {} look swapped: the point is in Latvia the other way round (check the lat and lon columns)"
         in worded[homes[0]]
     )
-    for path in sorted([*root.glob("importers/**/*.py"), *root.glob("locator/cli/*.py")]):
+    for path in sorted([*root.glob("locator/importers/**/*.py"), *root.glob("locator/cli/*.py")]):
         for home, texts in worded.items():
             if path != home:
                 copied = texts & message_templates(path)

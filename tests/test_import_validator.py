@@ -3,7 +3,7 @@ test files, the demo, a real OpenStreetMap export and files full of the awkward 
 people's files have, under several rule sets.
 
 Every row, of a reader's Table or of a plain list of records, goes through the same rules
-(``importers.rules``); a Table gives them as columns, and only its suspect rows are read as
+(``locator.importers.rules``); a Table gives them as columns, and only its suspect rows are read as
 records.  So a Table's outcomes must equal its records' outcomes, and a clean file must be
 validated without building a single record.
 """
@@ -18,13 +18,13 @@ from pathlib import Path
 
 import pytest
 
-from importers.fee_table import read_fee_table
-from importers.readers.csv_reader import read_csv
-from importers.readers.geojson_reader import read_geojson
-from importers.records import parse_mapping
-from importers.rows import PlaceRow
-from importers.rules import CLIPPED, Rules
-from importers.validator import validate_records, validate_table
+from locator.importers.fee_table import read_fee_table
+from locator.importers.readers.csv_reader import read_csv
+from locator.importers.readers.geojson_reader import read_geojson
+from locator.importers.records import parse_mapping
+from locator.importers.rows import PlaceRow
+from locator.importers.rules import CLIPPED, Rules
+from locator.importers.validator import validate_records, validate_table
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "tests" / "data"

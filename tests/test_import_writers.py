@@ -1,4 +1,4 @@
-"""The one writer of new places per engine (``importers.writers``): whatever the size of the
+"""The one writer of new places per engine (``locator.importers.writers``): whatever the size of the
 import, it leaves the spatial index and the triggers as a plain INSERT would, and on a
 SpatiaLite layout it does not know it lets the database's own triggers do their work."""
 
@@ -8,11 +8,11 @@ import pytest
 from psycopg import DataError
 from sqlalchemy import text
 
-from importers.load import load
-from importers.readers.csv_reader import read_csv
-from importers.rows import PlaceRow
 from locator import migrate
 from locator.db import get_engine, session_for
+from locator.importers.load import load
+from locator.importers.readers.csv_reader import read_csv
+from locator.importers.rows import PlaceRow
 from locator.query import NearestQuery, nearest
 from tests.databases import new_database
 from tests.test_import_streaming import SOURCE, dump, imported, rows, write

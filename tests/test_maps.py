@@ -1,4 +1,4 @@
-"""maps.base: folium maps whose every script and stylesheet is served by the app (no browser)."""
+"""locator.maps.base: folium maps whose every script and stylesheet is served by the app (no browser)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ import folium
 import pytest
 from folium.plugins import MarkerCluster
 
-from maps.base import (
+from locator.maps.base import (
     OSM_ATTRIBUTION,
     OSM_TILES_URL,
     OUTLINE_PATH,

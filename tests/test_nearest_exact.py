@@ -13,9 +13,9 @@ import pytest
 from pyproj import Geod
 from sqlalchemy import text
 
-from importers.load import load
-from importers.synthetic import SYNTHETIC_SOURCE, fee_of, random_places, random_points_in_latvia
 from locator.domain.fees import Customer, is_commission_free
+from locator.importers.load import load
+from locator.importers.synthetic import SYNTHETIC_SOURCE, fee_of, random_places, random_points_in_latvia
 from locator.query import NearestQuery, SearchTrace, explain_nearest, nearest
 
 GEOD = Geod(ellps="WGS84")

@@ -8,11 +8,11 @@ from pathlib import Path
 import pytest
 from shapely.geometry import Point, Polygon
 
-from importers.readers.common import AREA_NOTE, GEOMETRY_PROBLEM
-from importers.readers.osm_geometry import CENTER_NOTE, LINE_NOTE
-from importers.readers.osm_reader import OsmReader, read_osm
-from importers.readers.osm_tags import format_address, map_tags, parse_charge
-from importers.records import FileProblem
+from locator.importers.readers.common import AREA_NOTE, GEOMETRY_PROBLEM
+from locator.importers.readers.osm_geometry import CENTER_NOTE, LINE_NOTE
+from locator.importers.readers.osm_reader import OsmReader, read_osm
+from locator.importers.readers.osm_tags import format_address, map_tags, parse_charge
+from locator.importers.records import FileProblem
 
 DATA = Path(__file__).parent / "data" / "osm"
 OVERPASS = DATA / "overpass.json"

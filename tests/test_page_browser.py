@@ -14,10 +14,10 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 
 from devtools.browser import outside_requests, record_requests, serve
-from importers.load import load
-from importers.rows import OfferRow, PlaceRow, SourceInfo
 from locator import create_app, migrate
 from locator.db import get_engine, session_for
+from locator.importers.load import load
+from locator.importers.rows import OfferRow, PlaceRow, SourceInfo
 
 EVIL = "<img src=x onerror=alert(1)>"
 

@@ -7,9 +7,9 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from importers.load import load
-from importers.rows import OfferRow, PlaceRow, SourceInfo
 from locator import create_app
+from locator.importers.load import load
+from locator.importers.rows import OfferRow, PlaceRow, SourceInfo
 from locator.query import NearestQuery, nearest
 
 AUDEJU = "lat=56.948&lon=24.109"

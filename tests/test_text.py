@@ -7,9 +7,9 @@ import unicodedata
 
 import pytest
 
-from importers.duplicates import name_key, similar
 from locator.domain.fees import Customer, canonical_condition
 from locator.domain.text import ascii_slug, fold, words
+from locator.importers.duplicates import name_key, similar
 from tests.source_scan import dotted, project_sources
 
 DECOMPOSING = {"NFD", "NFKD"}

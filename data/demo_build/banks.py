@@ -2,7 +2,7 @@
 neighbourhoods, one or two branches and a few ATMs per regional town.
 
 :data:`BANKS` is the one list of the demo's banks: the fee table (:mod:`.fees`) gives each a
-bill-payment fee, and the synthetic test data (``importers.synthetic``) reads them back from it.
+bill-payment fee, and the synthetic test data (``locator.importers.synthetic``) reads them back from it.
 """
 
 from __future__ import annotations

@@ -58,7 +58,7 @@ def check_db_command() -> None:
 @with_appcontext
 def load_demo_command() -> None:
     """Load the demo data set from data/demo (idempotent: a second run changes nothing)."""
-    from importers.demo import load_demo
+    from locator.importers.demo import load_demo
 
     from ..db import session_scope
 

@@ -1,7 +1,7 @@
 """``flask --app locator import {csv,geojson,osm} FILE`` and ``export``: a thin translation.
 
-The work is in readers (``importers.*_reader``), ``importers.validator`` and
-``importers.pipeline``; this module parses options, shows progress, and turns
+The work is in the readers (``locator.importers.readers``), ``locator.importers.validator`` and
+``locator.importers.pipeline``; this module parses options, shows progress, and turns
 problems into messages and exit codes.
 """
 
@@ -16,12 +16,12 @@ from flask import current_app
 from flask.cli import AppGroup, with_appcontext
 from sqlalchemy import select
 
-from importers.fee_table import read_fee_table
-from importers.pipeline import ImportRejected, gc_paused, run_import, sha256_of
-from importers.records import FileProblem, parse_mapping
-from importers.rows import RowRejected, SourceInfo
-from importers.rules import Rules
 from locator.domain.vocabulary import KINDS
+from locator.importers.fee_table import read_fee_table
+from locator.importers.pipeline import ImportRejected, gc_paused, run_import, sha256_of
+from locator.importers.records import FileProblem, parse_mapping
+from locator.importers.rows import RowRejected, SourceInfo
+from locator.importers.rules import Rules
 from locator.models import Source
 
 from .database import app_engine
@@ -250,7 +250,7 @@ def run(
 @with_appcontext
 def import_csv(maps, encoding, delimiter, **kw) -> None:
     """Import places from a CSV file (any of , ; tab; UTF-8, Windows-1257 or ISO-8859-13)."""
-    from importers.readers.csv_reader import read_csv
+    from locator.importers.readers.csv_reader import read_csv
 
     try:
         mapping = parse_mapping(maps)
@@ -271,7 +271,7 @@ def import_csv(maps, encoding, delimiter, **kw) -> None:
 @with_appcontext
 def import_geojson(maps, **kw) -> None:
     """Import places from a GeoJSON FeatureCollection (points, or areas as a point inside)."""
-    from importers.readers.geojson_reader import read_geojson
+    from locator.importers.readers.geojson_reader import read_geojson
 
     try:
         mapping = parse_mapping(maps)
@@ -285,14 +285,14 @@ def import_geojson(maps, **kw) -> None:
 @with_appcontext
 def import_osm(**kw) -> None:
     """Import banks, ATMs, post offices and telecom shops from OpenStreetMap (Overpass JSON, OSM XML or PBF)."""
-    from importers.readers.osm_reader import read_osm
+    from locator.importers.readers.osm_reader import read_osm
 
     run("osm", lambda on_bytes: read_osm(kw["file"], on_bytes=on_bytes), **kw)
 
 
 def _export(fmt: str, output, source, kinds) -> None:
-    from importers.export import export_csv, export_geojson
     from locator.db import session_for
+    from locator.importers.export import export_csv, export_geojson
 
     session = session_for(ready_engine())
     try:

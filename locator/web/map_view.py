@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from flask import url_for
 from flask_babel import gettext as _
 
-from maps.base import (
+from locator.maps.base import (
     BOUNDARIES_ATTRIBUTION,
     MUNICIPALITY_STYLE,
     OUTLINE_STYLE,

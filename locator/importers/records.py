@@ -2,7 +2,7 @@
 
 A reader's job ends at turning a file into :class:`Record`s whose ``fields``
 use the canonical names below (after any ``--map``); validation
-(``importers.validator``, with the rules of ``importers.rules``) turns a record into a ``PlaceRow`` or rejects it with
+(``locator.importers.validator``, with the rules of ``locator.importers.rules``) turns a record into a ``PlaceRow`` or rejects it with
 a reason.  Readers never touch the database.
 """
 

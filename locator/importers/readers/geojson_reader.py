@@ -71,7 +71,7 @@ def read_geojson(
     on_bytes: ProgressCallback | None = None,
 ) -> Table:
     """One :class:`Record` per feature of the GeoJSON file at ``path``, as a :class:`Table`
-    (which also gives the records' values as columns, see :mod:`importers.table`).
+    (which also gives the records' values as columns, see :mod:`locator.importers.table`).
 
     Raises :class:`FileProblem` (before yielding anything) when the file as a
     whole cannot be read; see the module docstring.

@@ -34,6 +34,8 @@ from typing import Any
 import folium
 from folium.plugins import MarkerCluster
 
+from ..config import PROJECT_ROOT
+
 __all__ = [
     "BOUNDARIES_ATTRIBUTION",
     "MUNICIPALITIES_PATH",
@@ -48,7 +50,7 @@ __all__ = [
     "render_parts",
 ]
 
-DATA_DIR = Path(__file__).resolve().parent.parent / "data"
+DATA_DIR = PROJECT_ROOT / "data"
 OUTLINE_PATH = DATA_DIR / "latvia_outline.geojson"
 MUNICIPALITIES_PATH = DATA_DIR / "municipalities.geojson"
 

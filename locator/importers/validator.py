@@ -1,4 +1,4 @@
-"""Validate rows a table at a time: each rule of ``importers.rules`` over whole columns.
+"""Validate rows a table at a time: each rule of ``locator.importers.rules`` over whole columns.
 
 Why columns: a clean 100k-row file checked value by value took longer than writing it.  Here
 the coordinates are parsed with one ``map(float, ...)``, "inside Latvia" is one vectorised
@@ -7,8 +7,8 @@ whitespace and unstorable characters once per column, and the fees are parsed on
 distinct value.  A list of records (the OSM reader's, the demo's, a single record) is turned
 into the same columns first: every row goes through the same rules, worded in one place.
 
-The outcome of a row is a :class:`~importers.rows.PlaceRow`, the reason it is rejected (a
-``str``), or :data:`~importers.rules.CLIPPED`.
+The outcome of a row is a :class:`~locator.importers.rows.PlaceRow`, the reason it is rejected (a
+``str``), or :data:`~locator.importers.rules.CLIPPED`.
 """
 
 from __future__ import annotations

@@ -2,7 +2,7 @@
 records or columns of canonical fields.
 
 The rows are split from the decoded text only as far as they are asked for (see
-:class:`importers.table.Table`), so that an import validates and writes the first rows while
+:class:`locator.importers.table.Table`), so that an import validates and writes the first rows while
 the rest is still text; a row that cannot be split (an unclosed ``"``) is a
 :class:`FileProblem` when the split reaches it, and the import that asked for it fails and
 writes nothing.

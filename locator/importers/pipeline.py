@@ -133,7 +133,7 @@ class _Accepted:
 
 
 def validate_all(records: Iterable[Record], rules: Rules, report: ImportReport) -> list[PlaceRow]:
-    """Every record validated (``importers.validator``); rejections and clipped points counted
+    """Every record validated (``locator.importers.validator``); rejections and clipped points counted
     on ``report``."""
     if isinstance(records, Table):
         return _Accepted(report).add(validate_table(records, rules), records.where)
@@ -166,7 +166,7 @@ def run_import(
     so the rows before the first rejected one may have been written.  After a rejection nothing
     more is written, and the rest of the file is still validated so that every reason is
     reported.  The database stores each chunk while the next one is validated (a writer thread
-    on SpatiaLite, one open COPY on PostGIS: ``importers.writers``).  With ``merge_duplicates``,
+    on SpatiaLite, one open COPY on PostGIS: ``locator.importers.writers``).  With ``merge_duplicates``,
     or records that are not a Table, everything is validated first and written afterwards, by
     the same writer.
     """

@@ -1,9 +1,9 @@
 """Maps for locator's pages: folium, with every asset served by the app itself.
 
-See :mod:`maps.base` for why (no CDN is reachable; folium's links are class-level).
+See :mod:`locator.maps.base` for why (no CDN is reachable; folium's links are class-level).
 """
 
-from maps.base import (
+from locator.maps.base import (
     OSM_ATTRIBUTION,
     OSM_TILES_URL,
     local_links_only,

@@ -1,6 +1,6 @@
 """The one writer of new places per engine, on the caller's connection and in its transaction.
 
-``importers.load.Loader`` decides which rows are new; a writer only stores them, chunk by
+``locator.importers.load.Loader`` decides which rows are new; a writer only stores them, chunk by
 chunk as the import hands them over, while the import validates the next chunk:
 
 * PostGIS (``writers.postgis``): one ``COPY places`` kept open across the chunks, the offers

@@ -3,7 +3,7 @@ the reason it gives a failing row.
 
 A rule's ``check(batch, alive)`` answers for every row at once (a boolean array, numpy and
 shapely vectorised) and ``message(batch, i)`` words the rejection of row ``i``.  The
-validator (``importers.validator``) runs :data:`ROW_RULES` in order; a row is decided by the
+validator (``locator.importers.validator``) runs :data:`ROW_RULES` in order; a row is decided by the
 first rule it fails, so the order is part of the specification (coordinates first, so that
 --clip skips every point outside Latvia whatever else is wrong with it).  A single record is
 validated as a table of one row: there is no second, row-by-row path.

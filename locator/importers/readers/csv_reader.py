@@ -4,8 +4,8 @@ Why: points come from banks, shops and municipalities as spreadsheet exports
 with their own headers, their own delimiter and whatever encoding the office
 PC used.  Such a file must import as it is, with ``--map`` at most, and the
 Latvian names in it must come out intact.  This reader only decodes, splits,
-maps columns to the canonical names of :mod:`importers.records` and normalises
-text; it never judges values (``importers.validator`` does that).
+maps columns to the canonical names of :mod:`locator.importers.records` and normalises
+text; it never judges values (``locator.importers.validator`` does that).
 
 What is accepted, by concern:
 
@@ -44,7 +44,7 @@ def read_csv(
     on_bytes: ProgressCallback | None = None,
 ) -> Table:
     """The rows of the CSV file ``path``: a :class:`Table` that iterates as records with
-    canonical fields, and also gives them as columns (see :mod:`importers.table`).
+    canonical fields, and also gives them as columns (see :mod:`locator.importers.table`).
 
     ``mapping`` is canonical field -> the file's column (from
     :func:`records.parse_mapping`); ``encoding`` and ``delimiter`` are detected

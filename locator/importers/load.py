@@ -4,7 +4,7 @@ Readers never touch the database; this is the only writer.  It runs inside the
 caller's session and transaction, so a failure anywhere leaves the database as
 it was once the caller rolls back (``locator.db.session_scope`` does).
 Loading the same rows again changes nothing and reports them as unchanged.
-New places and their offers go through the engine's one writer (``importers.writers``: an
+New places and their offers go through the engine's one writer (``locator.importers.writers``: an
 open COPY on PostGIS, a writer thread on SpatiaLite), on the same connection and
 transaction; an import that hands its rows over chunk by chunk (:class:`Loader` with
 ``stream``) has them written while it validates the next chunk.  Changed places are updated
@@ -173,7 +173,7 @@ def load(
 class Loader:
     """:func:`load` in steps: rows added chunk by chunk, then :meth:`finish`.
 
-    With ``stream`` new places go to the engine's writer (``importers.writers``) as they come,
+    With ``stream`` new places go to the engine's writer (``locator.importers.writers``) as they come,
     while the caller validates the next chunk; ``expected`` is at most how many there will be.
     Otherwise they are kept and handed to the same writer by :meth:`finish`.  Changed places are
     always updated by :meth:`finish`.  Until :meth:`finish` or :meth:`close` returns, the caller

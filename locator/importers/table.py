@@ -5,13 +5,13 @@ per-record path (a :class:`Record` and a dict per row, every value cleaned and c
 its own Python call) costs more than writing the rows.  So the CSV and GeoJSON readers
 return a :class:`Table`.  Iterating it yields exactly the records the reader always yielded
 (the tests of each reader pin them down); :meth:`Table.columns` gives the values that those
-records would hold, one list per canonical field, for ``importers.validator`` to check whole
+records would hold, one list per canonical field, for ``locator.importers.validator`` to check whole
 columns at once.
 
 A reader marks a row *suspect* when its column values cannot be vouched for without the
 per-record code (a CSV row of the wrong width, a GeoJSON feature that is not a plain
 Point, ...).  The validator takes a suspect row's values from its record (``Table.record(i)``)
-and runs the same rules over them: every rejection is worded by ``importers.rules``.
+and runs the same rules over them: every rejection is worded by ``locator.importers.rules``.
 """
 
 from __future__ import annotations
