@@ -63,11 +63,11 @@ from locator import migrate
 from locator.db import dispose_engines, get_engine, session_for
 from locator.importers.duplicates import find_duplicates
 from locator.importers.load import load
+from locator.importers.options import Rules
 from locator.importers.pipeline import ImportReport, gc_paused, run_import, sha256_of, validate_all
 from locator.importers.readers.csv_reader import read_csv
 from locator.importers.readers.geojson_reader import read_geojson
 from locator.importers.rows import SourceInfo
-from locator.importers.rules import Rules
 from locator.importers.synthetic import random_points_in_latvia
 
 SEED = 2026

@@ -16,10 +16,10 @@ import pytest
 from sqlalchemy import create_engine, text
 
 import locator.importers.pipeline as pipeline
+from locator.importers.options import Rules
 from locator.importers.pipeline import ImportRejected, run_import
 from locator.importers.readers.csv_reader import read_csv
 from locator.importers.rows import SourceInfo
-from locator.importers.rules import Rules
 from locator.importers.synthetic import random_points_in_latvia
 
 SOURCE = SourceInfo(name="bank-atms", title="Bank ATMs", licence="test", attribution="locator tests")

@@ -9,9 +9,10 @@ from pathlib import Path
 import pytest
 
 from locator.importers.fee_table import FeeRule
+from locator.importers.options import Rules
 from locator.importers.records import Record
 from locator.importers.rows import RowRejected
-from locator.importers.rules import GEOMETRY_PROBLEM, ROW_RULES, Clipped, Rules, derived_ref
+from locator.importers.rules import GEOMETRY_PROBLEM, ROW_RULES, Clipped, derived_ref
 from locator.importers.validator import columns_of, decide, validate_record
 
 RIGA = {"lat": "56.9496", "lon": "24.1052"}

@@ -19,11 +19,12 @@ from pathlib import Path
 import pytest
 
 from locator.importers.fee_table import read_fee_table
+from locator.importers.options import Rules
 from locator.importers.readers.csv_reader import read_csv
 from locator.importers.readers.geojson_reader import read_geojson
 from locator.importers.records import parse_mapping
 from locator.importers.rows import PlaceRow
-from locator.importers.rules import CLIPPED, Rules
+from locator.importers.rules import CLIPPED
 from locator.importers.validator import validate_records, validate_table
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -18,10 +18,10 @@ from sqlalchemy import select
 
 from locator.domain.vocabulary import KINDS
 from locator.importers.fee_table import read_fee_table
+from locator.importers.options import Rules
 from locator.importers.pipeline import ImportRejected, gc_paused, run_import, sha256_of
 from locator.importers.records import FileProblem, parse_mapping
 from locator.importers.rows import RowRejected, SourceInfo
-from locator.importers.rules import Rules
 from locator.models import Source
 
 from .database import app_engine

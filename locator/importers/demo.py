@@ -17,11 +17,11 @@ from locator.config import PROJECT_ROOT
 
 from .centres import CentreRow, load_centres
 from .fee_table import read_fee_table
+from .options import Rules
 from .pipeline import ImportReport, run_import, sha256_of
 from .readers.geojson_reader import read_geojson
 from .records import Record
 from .rows import RowRejected, SourceInfo
-from .rules import Rules
 
 DEMO_DIR = PROJECT_ROOT / "data" / "demo"
 CENTRES_SOURCE = "illustrative-closed-centres"

@@ -24,9 +24,10 @@ from locator.models import ImportRun
 
 from .duplicates import Duplicate, find_duplicates
 from .load import Loader
+from .options import Rules
 from .records import Record
 from .rows import PlaceRow, SourceInfo
-from .rules import CLIPPED, DuplicateIds, Rules
+from .rules import CLIPPED, DuplicateIds
 from .table import Table
 from .validator import validate_records, validate_table
 

@@ -19,40 +19,29 @@ from __future__ import annotations
 import hashlib
 import operator
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from itertools import repeat
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 
-from locator.domain.geography import DEFAULT_BUFFER_M, in_latvia_many
+from locator.domain.geography import in_latvia_many
 from locator.domain.vocabulary import KINDS, SERVICES
 from locator.geocode import GeocodeFailed
 
-from .fee_table import FeeRule, offers_for
+from .batch import Batch
+from .fee_table import offers_for
+from .options import Rules
 from .readers.common import GEOMETRY_PROBLEM  # set by readers for a geometry that is not a place
+from .records import FIELDS
 from .rows import OfferRow, RowRejected, nfc, not_a_number, out_of_range, storable, unknown_kind
 
-if TYPE_CHECKING:
-    from .validator import Batch
-
+OFFER_FIELDS = tuple(name for name in FIELDS if name.startswith(("fee_", "condition_"))) + ("offers",)
 CLIPPED = object()  # the outcome of a row skipped by --clip: a point outside Latvia
-Geocode = Callable[[str], "tuple[float, float] | None"]  # address -> (lat, lon)
 
 
 class Clipped(Exception):
     """The point is outside Latvia and the import was asked to skip such points (--clip)."""
-
-
-@dataclass
-class Rules:
-    """How records become places: defaults, fee table, what to do outside Latvia."""
-
-    default_kind: str | None = None
-    fee_rules: list[FeeRule] = field(default_factory=list)
-    clip: bool = False
-    border_buffer_m: float = DEFAULT_BUFFER_M
-    geocode: Geocode | None = None
 
 
 @dataclass(frozen=True)
@@ -250,8 +239,47 @@ def _offers_field(value: Any) -> list[OfferRow]:
     return out
 
 
+def row_offers(b: Batch, alive: np.ndarray | None) -> list[Any]:
+    """:func:`offers` of each row ``alive`` at the first call (a tuple, or the reason it
+    rejects them), computed once per distinct combination of fee fields, kind and brand."""
+    if "offers" not in b.memo:
+        b.memo["offers"] = _offers(b, alive)
+    return b.memo["offers"]
+
+
+def _offers(b: Batch, alive: np.ndarray) -> list[Any]:
+    present = [name for name in OFFER_FIELDS if name in b.values]
+    if not present and not b.rules.fee_rules:
+        return [()] * b.n
+    keys = list(zip(b.kinds, b.brands, *(b.values[name] for name in present)))
+    rows = np.flatnonzero(alive).tolist()
+    out: list[Any] = [None] * b.n
+    try:
+        if len(rows) == b.n:  # the usual case: every row alive, looked up in C
+            known = {key: _offers_of(present, key, b.rules) for key in set(keys)}
+            return list(map(known.__getitem__, keys))
+        known = {}
+        for i in rows:
+            key = keys[i]
+            if key not in known:
+                known[key] = _offers_of(present, key, b.rules)
+            out[i] = known[key]
+    except TypeError:  # an unhashable value (a GeoJSON list of offers): row by row
+        for i in rows:
+            out[i] = _offers_of(present, keys[i], b.rules)
+    return out
+
+
+def _offers_of(present: list[str], key: tuple, rules: Rules) -> Any:
+    kind, brand, *given = key
+    try:
+        return offers(dict(zip(present, given)), kind, brand, rules)
+    except RowRejected as exc:
+        return str(exc)
+
+
 def _bad_offers(b: Batch, alive: np.ndarray) -> np.ndarray:
-    return np.fromiter(map(isinstance, b.offers(alive), repeat(str)), bool, b.n)
+    return np.fromiter(map(isinstance, row_offers(b, alive), repeat(str)), bool, b.n)
 
 
 # -- the table -----------------------------------------------------------------------------
@@ -304,7 +332,7 @@ ROW_RULES: tuple[Rule, ...] = (
     _storable("address"),
     _storable("municipality"),
     _storable("opening_hours"),
-    Rule("fees and conditions", _bad_offers, lambda b, i: b.offers(None)[i]),
+    Rule("fees and conditions", _bad_offers, lambda b, i: row_offers(b, None)[i]),
 )
 
 
