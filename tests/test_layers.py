@@ -134,3 +134,16 @@ def test_a_module_without_a_layer_breaks_the_contract(tree_copy):
     result = lint_imports(tree_copy)
     assert result.returncode == 1, result.stdout
     assert "locator.planner" in result.stdout
+
+
+def test_no_module_of_the_project_is_over_400_lines():
+    """Rooms named for what they hold stay small; a module that grows past this is split by concern.
+
+    (The benchmarks and the tests are scripts and specifications, not rooms of the service.)"""
+    sizes = {
+        str(p.relative_to(ROOT)): len(p.read_text().splitlines())
+        for p in _python_files_outside_tests()
+        if p.parts[len(ROOT.parts)] != "bench"
+    }
+    assert len(sizes) > 50
+    assert {path: n for path, n in sizes.items() if n > 400} == {}
