@@ -11,7 +11,7 @@ from decimal import Decimal
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from .models import Place, Source
+from .models import Place, Source, lat_lon
 
 
 @dataclass(frozen=True)
@@ -143,8 +143,6 @@ def place_details(session: Session, place_id: int) -> PlaceDetails:
     """One place by id; raises UnknownPlace."""
     from decimal import Decimal
 
-    from sqlalchemy import func
-
     from .errors import UnknownPlace
     from .models import Offer
 
@@ -157,8 +155,7 @@ def place_details(session: Session, place_id: int) -> PlaceDetails:
             p.c.brand,
             p.c.address,
             p.c.municipality,
-            func.ST_Y(p.c.geom).label("lat"),
-            func.ST_X(p.c.geom).label("lon"),
+            *lat_lon(p.c.geom),
             p.c.opening_hours,
             p.c.updated_at,
             p.c.source_id,

@@ -20,6 +20,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    func,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 from sqlalchemy.types import Boolean, Date, DateTime
@@ -154,3 +155,12 @@ class ImportRun(Base):
     clipped: Mapped[int]
     merged: Mapped[int]
     removed: Mapped[int]
+
+
+def lat_lon(geom) -> tuple:
+    """SQL: the ``lat`` and ``lon`` (degrees) of a stored point, labelled, for a select.
+
+    The geometry holds x = longitude, y = latitude (GeoJSON order); this is the one place that
+    reads them back, so no query can take one for the other.
+    """
+    return func.ST_Y(geom).label("lat"), func.ST_X(geom).label("lon")

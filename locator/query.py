@@ -25,14 +25,14 @@ import math
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
-from sqlalchemy import ColumnElement, Float, Integer, Select, String, bindparam, func, select
+from sqlalchemy import ColumnElement, Float, Integer, Select, String, bindparam, select
 from sqlalchemy.orm import Session
 
 from . import nearest_params
 from .domain import fees
 from .domain.fees import ANYONE, Customer
 from .errors import UnknownPlace
-from .models import ClosedCentre, Offer, Place
+from .models import ClosedCentre, Offer, Place, lat_lon
 from .query_memory import NearestMemory, memory_of
 from .spatial import Backend, backend_for, bbox_around
 
@@ -183,8 +183,7 @@ def _nearest_statement(backend: Backend, shape: tuple[int, bool, int]) -> Select
             PLACES.c.brand,
             PLACES.c.address,
             PLACES.c.municipality,
-            func.ST_Y(PLACES.c.geom).label("lat"),
-            func.ST_X(PLACES.c.geom).label("lon"),
+            *lat_lon(PLACES.c.geom),
             PLACES.c.opening_hours,
             PLACES.c.source_id,
             fee.label("fee_eur"),
@@ -318,8 +317,7 @@ def _centre_rows(session: Session, where=None, *, limit: int | None = None, offs
         CENTRES.c.name,
         CENTRES.c.address,
         CENTRES.c.municipality,
-        func.ST_Y(CENTRES.c.geom).label("lat"),
-        func.ST_X(CENTRES.c.geom).label("lon"),
+        *lat_lon(CENTRES.c.geom),
         CENTRES.c.closed_on,
     ).order_by(CENTRES.c.closed_on, CENTRES.c.name, CENTRES.c.id)
     if where is not None:

@@ -85,15 +85,13 @@ def parse_address(address: str, municipality: str | None = None) -> ParsedAddres
 
 def address_records(session) -> list[tuple[str, float, float, str | None]]:
     """(address, lat, lon, municipality) of every place and closed centre with an address."""
-    from sqlalchemy import func, select
+    from sqlalchemy import select
 
-    from ..models import ClosedCentre, Place
+    from ..models import ClosedCentre, Place, lat_lon
 
     out = []
     for model in (Place, ClosedCentre):
-        stmt = select(model.address, func.ST_Y(model.geom), func.ST_X(model.geom), model.municipality).where(
-            model.address.is_not(None)
-        )
+        stmt = select(model.address, *lat_lon(model.geom), model.municipality).where(model.address.is_not(None))
         out.extend((a, float(lat), float(lon), m) for a, lat, lon, m in session.execute(stmt))
     return out
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from sqlalchemy import bindparam, func, insert, select, update
 from sqlalchemy.orm import Session
 
-from locator.models import ClosedCentre
+from locator.models import ClosedCentre, lat_lon
 
 from .load import upsert_source
 from .rows import RowRejected, SourceInfo, nfc
@@ -54,8 +54,7 @@ def load_centres(session: Session, rows: list[CentreRow], source: SourceInfo) ->
                 CENTRES.c.municipality,
                 CENTRES.c.closed_on,
                 CENTRES.c.source_id,
-                func.ST_X(CENTRES.c.geom).label("lon"),
-                func.ST_Y(CENTRES.c.geom).label("lat"),
+                *lat_lon(CENTRES.c.geom),
             )
         )
     }

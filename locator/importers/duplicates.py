@@ -82,7 +82,7 @@ def find_duplicates(session: Session, rows: list[PlaceRow], source_name: str) ->
         return []
     lats, lons = list(map(attrgetter("lat"), rows)), list(map(attrgetter("lon"), rows))
     grid = _Grid.for_latitudes(lats)
-    lat_col, lon_col = func.ST_Y(PLACES.c.geom), func.ST_X(PLACES.c.geom)
+    lat_col, lon_col = func.ST_Y(PLACES.c.geom), func.ST_X(PLACES.c.geom)  # y is the latitude
     existing = session.execute(
         select(
             PLACES.c.id,

@@ -8,10 +8,10 @@ from collections.abc import Iterator
 from decimal import Decimal
 from typing import IO
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from locator.models import Offer, Place, Source
+from locator.models import Offer, Place, Source, lat_lon
 
 CSV_COLUMNS = (
     "source_ref",
@@ -39,8 +39,7 @@ def _places(session: Session, source: str | None, kinds: tuple[str, ...]) -> Ite
             PLACES.c.address,
             PLACES.c.municipality,
             PLACES.c.opening_hours,
-            func.ST_Y(PLACES.c.geom).label("lat"),
-            func.ST_X(PLACES.c.geom).label("lon"),
+            *lat_lon(PLACES.c.geom),
         )
         .join(SOURCES, SOURCES.c.id == PLACES.c.source_id)
         .order_by(SOURCES.c.name, PLACES.c.source_ref)

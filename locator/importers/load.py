@@ -21,7 +21,7 @@ from operator import attrgetter
 from sqlalchemy import bindparam, delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
-from locator.models import Offer, Place, Source, utcnow
+from locator.models import Offer, Place, Source, lat_lon, utcnow
 
 from .rows import PlaceRow, RowRejected, SourceInfo
 from .writers import Writer, analyze, insert_new, writer_for
@@ -101,8 +101,7 @@ def _existing(session: Session, source_id: int) -> dict[str, tuple[int, tuple]]:
         PLACES.c.address,
         PLACES.c.municipality,
         PLACES.c.opening_hours,
-        func.ST_X(PLACES.c.geom).label("lon"),
-        func.ST_Y(PLACES.c.geom).label("lat"),
+        *lat_lon(PLACES.c.geom),
     ).where(PLACES.c.source_id == source_id)
     for r in session.execute(q):
         state = (
