@@ -11,7 +11,7 @@ Degrees are WGS84; distances are metres on the ellipsoid.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Annotated, Any, ClassVar, Literal
 
@@ -134,22 +134,19 @@ def parse(
     model: type[NearestParams],
     args: Mapping[str, str | Sequence[str]],
     *,
-    origin: tuple[float, float] | None = None,
+    origin: Mapping[str, float] | None = None,
     also_known: tuple[str, ...] = (),
 ) -> NearestParams:
     """The parameters in query-string ``args`` (name -> value or list of values).
 
-    ``origin`` (lat, lon) stands for the point when the caller does not give
+    ``origin`` (``{"lat": ..., "lon": ...}``) stands for the point when the caller does not give
     one (a closed centre's): lat and lon are then unknown parameters and the
     service area is not checked.  ``also_known`` names the caller's own
     parameters (``f``), accepted and left out.  An empty value counts as not
     given.  Raises InvalidQuery (400) naming the parameter at fault.
     """
     fields = tuple(n for n in model.model_fields if origin is None or n not in ("lat", "lon"))
-    known = fields + also_known
-    for name in args:
-        if name not in known:
-            raise InvalidQuery(f"unknown parameter {name!r}; known parameters: {', '.join(known)}", param=name)
+    check_known(args, fields + also_known)
     data: dict[str, Any] = {}
     for name in fields:
         raw = args.get(name)
@@ -158,8 +155,19 @@ def parse(
         if values:
             data[name] = values if name == "kind" else values[0]
     if origin is not None:
-        data["lat"], data["lon"] = origin
+        data["lat"], data["lon"] = origin["lat"], origin["lon"]
     return validated(model, data, origin_given=origin is not None)
+
+
+def check_known(names: Iterable[str], known: Sequence[str]) -> None:
+    """Raise InvalidQuery for the first of ``names`` that is not in ``known``."""
+    for name in names:
+        if name not in known:
+            raise unknown_parameter(name, known)
+
+
+def unknown_parameter(name: str, known: Sequence[str]) -> InvalidQuery:
+    return InvalidQuery(f"unknown parameter {name!r}; known parameters: {', '.join(known)}", param=name)
 
 
 def validated(model: type[NearestParams], data: Mapping[str, Any], *, origin_given: bool = False) -> NearestParams:
@@ -246,8 +254,7 @@ def invalid_query(model: type[BaseModel], exc: ValidationError) -> InvalidQuery:
     if kind == "missing":
         return InvalidQuery(f"{name} is required", param=name)
     if kind == "extra_forbidden":
-        known = ", ".join(PARAM_OF.get(n, n) for n in model.model_fields)
-        return InvalidQuery(f"unknown parameter {name!r}; known parameters: {known}", param=name)
+        return unknown_parameter(name, [PARAM_OF.get(n, n) for n in model.model_fields])
     if kind in ("float_parsing", "float_type"):
         return InvalidQuery(f"{name} must be a number, not {raw!r}", param=name)
     if kind == "finite_number":

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
-SOURCE_DIRS = ("locator", "devtools", "data", "scripts", "bench", "migrations")
+SOURCE_DIRS = ("locator", "devtools", "data", "scripts", "bench", "migrations", "translations")
 """Every folder of the project's code but the tests (which may compute things a second way, to check them)."""
 
 

@@ -14,6 +14,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.source_scan import project_sources
+
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGES = ("locator", "devtools")
 LINT_IMPORTS = Path(sys.executable).parent / "lint-imports"
@@ -87,14 +89,9 @@ def test_importing_the_query_core_does_not_import_flask():
     assert result.stdout.strip() == "[]"
 
 
-def _python_files_outside_tests() -> list[Path]:
-    listed = subprocess.run(["git", "ls-files", "*.py"], cwd=ROOT, capture_output=True, text=True, check=True)
-    return [ROOT / p for p in listed.stdout.split() if not p.startswith("tests/")]
-
-
-def _imported_roots(path: Path) -> set[str]:
+def _imported_roots(tree: ast.AST) -> set[str]:
     roots = set()
-    for node in ast.walk(ast.parse(path.read_text(), str(path))):
+    for node in ast.walk(tree):
         if isinstance(node, ast.Import):
             roots.update(alias.name.split(".")[0] for alias in node.names)
         elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
@@ -103,10 +100,9 @@ def _imported_roots(path: Path) -> set[str]:
 
 
 def test_nothing_outside_the_tests_imports_them():
-    files = _python_files_outside_tests()
-    assert any(p.parts[-2] == "bench" for p in files) and any(p.parts[-2] == "scripts" for p in files)
-    offenders = [str(p.relative_to(ROOT)) for p in files if "tests" in _imported_roots(p)]
-    assert offenders == []
+    sources = dict(project_sources())
+    assert any(p.startswith("bench/") for p in sources) and any(p.startswith("scripts/") for p in sources)
+    assert [path for path, tree in sources.items() if "tests" in _imported_roots(tree)] == []
 
 
 def _layers() -> list[str]:
@@ -141,9 +137,9 @@ def test_no_module_of_the_project_is_over_400_lines():
 
     (The benchmarks and the tests are scripts and specifications, not rooms of the service.)"""
     sizes = {
-        str(p.relative_to(ROOT)): len(p.read_text().splitlines())
-        for p in _python_files_outside_tests()
-        if p.parts[len(ROOT.parts)] != "bench"
+        path: len((ROOT / path).read_text().splitlines())
+        for path, _tree in project_sources()
+        if not path.startswith("bench/")
     }
     assert len(sizes) > 50
     assert {path: n for path, n in sizes.items() if n > 400} == {}

@@ -7,9 +7,10 @@ from flask import Blueprint, jsonify, request, url_for
 from .. import catalogue, migrate, query
 from ..db import ping
 from ..errors import DatabaseUnavailable
+from ..nearest_params import check_known
 from ..query import Match
 from .app_state import app_state
-from .params import check_known, nearest_query, output_format
+from .params import nearest_query, output_format
 from .requests import db_session
 
 bp = Blueprint("api", __name__)
@@ -124,7 +125,7 @@ def all_centres_nearest():
     """The batch form: nearest options for every closed centre."""
     fmt = output_format(request.args)
     # The origin is a placeholder: the core asks the query at each centre's point.
-    q = nearest_query(request.args, origin=(0.0, 0.0))
+    q = nearest_query(request.args, origin={"lat": 0.0, "lon": 0.0})
     session, state = db_session(), app_state()
     everywhere = query.nearest_for_closed_centres(session, q, memory=state.memory)
     sources = state.catalogue.sources(session, {m.place.source_id for o in everywhere for m in o.matches})
@@ -143,7 +144,7 @@ def centre_nearest(ident: str):
     fmt = output_format(request.args)
     session, state = db_session(), app_state()
     centre = query.closed_centre(session, int(ident) if ident.isdigit() else ident)
-    q = nearest_query(request.args, origin=(centre.lat, centre.lon))
+    q = nearest_query(request.args, origin={"lat": centre.lat, "lon": centre.lon})
     matches = query.nearest(session, q, memory=state.memory)
     sources = state.catalogue.sources(session, {m.place.source_id for m in matches})
     return _render(

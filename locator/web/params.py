@@ -7,6 +7,8 @@ API's own parameter ``f`` and the lists' parameters are read.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from werkzeug.datastructures import MultiDict
 
 from ..errors import InvalidQuery
@@ -17,12 +19,6 @@ from .app_state import app_state
 FORMATS = ("json", "geojson")
 
 
-def check_known(args: MultiDict, known: tuple[str, ...]) -> None:
-    for name in args:
-        if name not in known:
-            raise InvalidQuery(f"unknown parameter {name!r}; known parameters: {', '.join(known)}", param=name)
-
-
 def output_format(args: MultiDict) -> str:
     f = args.get("f") or "json"
     if f not in FORMATS:
@@ -30,8 +26,8 @@ def output_format(args: MultiDict) -> str:
     return f
 
 
-def nearest_query(args: MultiDict, *, origin: tuple[float, float] | None = None) -> NearestQuery:
-    """A NearestQuery from request args; ``origin`` (lat, lon) replaces lat/lon when given.
+def nearest_query(args: MultiDict, *, origin: Mapping[str, float] | None = None) -> NearestQuery:
+    """A NearestQuery from request args; ``origin`` (``{"lat": ..., "lon": ...}``) replaces lat/lon when given.
 
     Raises InvalidQuery (400) for anything a caller got wrong, naming the parameter.
     """
