@@ -91,10 +91,10 @@ class CatalogueCache:
     def __init__(self, max_age_s: float = MAX_AGE_S) -> None:
         self.max_age_s = max_age_s
         self._lock = threading.Lock()
-        self._entries: dict[tuple[str, str], tuple[float, object]] = {}
+        self._entries: dict[tuple[str, object], tuple[float, object]] = {}
 
     def _get(self, session: Session, what: str, read, fresh=lambda _value: True):
-        key = (what, session.get_bind().url.render_as_string(hide_password=False))
+        key = (what, session.get_bind().url)
         now = time.monotonic()
         hit = self._entries.get(key)
         if hit is None or now - hit[0] > self.max_age_s or not fresh(hit[1]):
