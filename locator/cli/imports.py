@@ -90,7 +90,11 @@ def common_options(fn):
         click.option("--attribution", help="Attribution the licence asks for (required for a new source)."),
         click.option("--url", help="Where the data came from."),
         click.option("--illustrative", is_flag=True, help="Mark the source as invented demo data."),
-        click.option("--kind", type=click.Choice(KINDS), help="Kind of every row, when the file has no kind column."),
+        click.option(
+            "--kind",
+            type=click.Choice(KINDS),
+            help="Kind of every row without its own kind column (wins over a column guessed from the header, e.g. veids).",
+        ),
         click.option(
             "--fees",
             type=click.Path(exists=True, dir_okay=False, path_type=Path),
@@ -183,6 +187,9 @@ def run(
         with gc_paused():
             with _bar(size, f"Reading {file.name}", show_progress) as bar:  # by bytes
                 records = records_for(bar.update)
+            if not quiet:
+                for note in getattr(records, "notes", ()):  # what the reader guessed from the header
+                    click.echo(f"{file}: {note}", err=True)
             rows = getattr(records, "most", None)  # at most this many rows (readers that know)
             with _bar(rows or 1, f"Importing {file.name}", show_progress and bool(rows)) as bar:
                 report = run_import(
@@ -259,7 +266,12 @@ def import_csv(maps, encoding, delimiter, **kw) -> None:
     run(
         "csv",
         lambda on_bytes: read_csv(
-            kw["file"], mapping=mapping, encoding=encoding, delimiter=delimiter, on_bytes=on_bytes
+            kw["file"],
+            mapping=mapping,
+            encoding=encoding,
+            delimiter=delimiter,
+            on_bytes=on_bytes,
+            flags=frozenset({"kind"} if kw["kind"] else ()),
         ),
         **kw,
     )

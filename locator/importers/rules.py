@@ -47,11 +47,14 @@ class Clipped(Exception):
 @dataclass(frozen=True)
 class Rule:
     """One rule: ``check(batch, alive)`` -> the rows (a boolean array) that fail it, among the
-    ``alive`` ones; ``message(batch, i)`` -> the reason of failing row ``i`` (or CLIPPED)."""
+    ``alive`` ones; ``message(batch, i)`` -> the reason of failing row ``i`` (or CLIPPED);
+    ``fields``: the fields the reason is about (a reason about a field guessed from a column
+    names that column: :func:`locator.importers.validator.validate_table`)."""
 
     name: str
     check: Callable[[Batch, np.ndarray], np.ndarray]
     message: Callable[[Batch, int], Any]
+    fields: tuple[str, ...] = ()
 
 
 # -- coordinates -------------------------------------------------------------------------
@@ -62,6 +65,7 @@ def _not_a_number(name: str) -> Rule:
         f"{name} is a number",
         lambda b, alive: b.number(name).bad,
         lambda b, i: not_a_number(name, b.raw(name, i)),
+        (name,),
     )
 
 
@@ -107,6 +111,7 @@ def _out_of_range(name: str, bound: int) -> Rule:
         f"{name} in range",
         check,
         lambda b, i: out_of_range(name, f"{b.number(name).values[i]:g}", bound),
+        (name,),
     )
 
 
@@ -167,7 +172,7 @@ def _storable(name: str, when: Callable[[Batch], np.ndarray] | None = None) -> R
             return str(exc)
         raise AssertionError(f"{name} of row {i} is storable")
 
-    return Rule(f"{name} storable", check, message)
+    return Rule(f"{name} storable", check, message, (name,))
 
 
 def _no_brand(b: Batch) -> np.ndarray:
@@ -307,25 +312,21 @@ ROW_RULES: tuple[Rule, ...] = (
         ),
     ),
     Rule("address geocoded", _geocode, _geocode_message),
-    Rule("lat given", lambda b, alive: b.number("lat").missing, lambda b, i: "lat is missing"),
-    Rule("lon given", lambda b, alive: b.number("lon").missing, lambda b, i: "lon is missing"),
+    Rule("lat given", lambda b, alive: b.number("lat").missing, lambda b, i: "lat is missing", ("lat",)),
+    Rule("lon given", lambda b, alive: b.number("lon").missing, lambda b, i: "lon is missing", ("lon",)),
     _out_of_range("lat", 90),
     _out_of_range("lon", 180),
-    Rule("lat and lon not swapped", _swapped, _swapped_message),
-    Rule("inside Latvia", _outside, _outside_message),
+    Rule("lat and lon not swapped", _swapped, _swapped_message, ("lat", "lon")),
+    Rule("inside Latvia", _outside, _outside_message, ("lat", "lon")),
     _storable("kind"),
     Rule(
         "kind given",
         lambda b, alive: _empty(b.kinds),
         lambda b, i: "kind is empty (add a kind column, or give --kind)",
     ),
-    Rule(
-        "kind known",
-        _unknown_kind,
-        lambda b, i: unknown_kind(b.kinds[i]),
-    ),
+    Rule("kind known", _unknown_kind, lambda b, i: unknown_kind(b.kinds[i]), ("kind",)),
     _storable("name"),
-    Rule("name given", lambda b, alive: _empty(b.text("name")), lambda b, i: "name is empty"),
+    Rule("name given", lambda b, alive: _empty(b.text("name")), lambda b, i: "name is empty", ("name",)),
     _storable("brand"),
     _storable("operator", when=_no_brand),  # the brand when there is none
     _storable("source_ref"),

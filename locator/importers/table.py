@@ -58,8 +58,12 @@ class Table:
         scan: Callable[[float], int] | None = None,
         most: int | None = None,
         start: int = 0,
+        guessed: dict[str, str] | None = None,
+        notes: list[str] | None = None,
     ):
         self.file = file
+        self.guessed = guessed or {}  # field -> the column it was guessed from (a header alias)
+        self.notes = notes or []  # what the reader guessed, for the import's output
         self.start = start  # the first row's index in the whole file (0 unless a chunk)
         self.record = record  # i -> the Record the reader yields for row i
         self.where = where  # i -> "FILE:LINE" or "FILE: feature N", as Record.where()
@@ -106,6 +110,7 @@ class Table:
             where=lambda i: self.where(first + i),
             columns=lambda a, b: self._columns_of(first + a, first + b),
             start=self.start + first,
+            guessed=self.guessed,
         )
 
 

@@ -113,8 +113,21 @@ def table_columns(table: Table) -> Columns:
 
 
 def validate_table(table: Table, rules: Rules) -> list[Any]:
-    """The outcome of each row of ``table``, in order."""
-    return decide(table_columns(table), rules)[0]
+    """The outcome of each row of ``table``, in order.
+
+    A reason about a field the reader guessed from a column (``table.guessed``: a header
+    alias such as ``veids`` for the kind) ends by naming it: "unknown kind 'COM'; expected
+    one of: ... (kind from column 'veids')".
+    """
+    outcomes, deciders = decide(table_columns(table), rules)
+    if table.guessed:
+        for i, rule in enumerate(deciders):
+            named = [
+                f"{f} from column {table.guessed[f]!r}" for f in (rule.fields if rule else ()) if f in table.guessed
+            ]
+            if named and isinstance(outcomes[i], str):
+                outcomes[i] = f"{outcomes[i]} ({', '.join(named)})"
+    return outcomes
 
 
 def validate_records(records: Iterable[Record], rules: Rules) -> list[Any]:

@@ -26,6 +26,12 @@ canonical field (``records.FIELDS``), in this order:
    pašvaldība (pasvaldiba), novads        municipality
    =====================================  ===============
 
+A field that a command-line flag sets for every row (``--kind``: ``flags``) is never guessed
+from an alias: the flag wins, and ``veids`` (which banks also use for the *type of ATM*,
+``COM``...) is then left unused.  Each column taken by an alias is reported in
+:attr:`Header.guessed`, so that every message about it can name the column (``kind from
+column 'veids'``), and :meth:`Header.notes` says what was guessed and what a flag overrode.
+
 Headers are compared NFC-normalised, case-insensitively, with surrounding
 spaces ignored and inner spaces or hyphens read as ``_`` (so ``Darba laiks``
 is ``darba_laiks``).  A column claimed by ``--map`` is not matched again; a
@@ -41,6 +47,7 @@ from __future__ import annotations
 import csv
 import re
 import unicodedata
+from dataclasses import dataclass, field
 
 from ..records import FIELDS, FileProblem
 from .csv_dialect import Lines, clean, unclosed_quote
@@ -109,18 +116,55 @@ def _key(name: str) -> str:
     return re.sub(r"[\s\-]+", "_", unicodedata.normalize("NFC", name).strip().casefold())
 
 
-def match_columns(path, names: list[str], mapping: dict[str, str]) -> dict[str, int]:
-    """Canonical field -> column index, by ``--map``, canonical names, then aliases."""
+@dataclass(frozen=True)
+class Header:
+    """How a header's columns became fields: ``columns`` (field -> column index), ``guessed``
+    (field -> the column an alias gave it) and ``overridden`` (field -> the alias column a flag
+    overrode)."""
+
+    columns: dict[str, int]
+    guessed: dict[str, str] = field(default_factory=dict)
+    overridden: dict[str, str] = field(default_factory=dict)
+
+    def notes(self) -> list[str]:
+        """One line per guessed or overridden field, for the import's output."""
+        lines = [
+            f"{name} from column {column!r} (guessed from the header; choose another with --map {name}=COLUMN)"
+            for name, column in self.guessed.items()
+        ]
+        lines += [f"{name} from --{name}, not from column {column!r}" for name, column in self.overridden.items()]
+        return lines
+
+
+def match_header(path, names: list[str], mapping: dict[str, str], flags: frozenset[str] = frozenset()) -> Header:
+    """:func:`match_columns`, with what was guessed from an alias and what a flag in ``flags`` overrode."""
+    guessed: dict[str, str] = {}
+    overridden: dict[str, str] = {}
+    columns = match_columns(path, names, mapping, flags, guessed=guessed, overridden=overridden)
+    return Header(columns, guessed, overridden)
+
+
+def match_columns(
+    path,
+    names: list[str],
+    mapping: dict[str, str],
+    flags: frozenset[str] = frozenset(),
+    *,
+    guessed: dict[str, str] | None = None,
+    overridden: dict[str, str] | None = None,
+) -> dict[str, int]:
+    """Canonical field -> column index, by ``--map``, canonical names, then aliases (but not
+    for the fields in ``flags``, which a command-line flag sets); the alias matches are added
+    to ``guessed`` and the aliases a flag overrode to ``overridden`` (field -> header)."""
     index = {_key(name): i for i, name in enumerate(names) if name}
     listed = ", ".join(name for name in names if name)
     found: dict[str, int] = {}
-    for field, column in mapping.items():
+    for name, column in mapping.items():
         if _key(column) not in index:
             raise FileProblem(
-                f"{path}: column {column!r} (from --map {field}={column}) is not in the "
-                f"header; the header has: {listed}"
+                f"{path}: column {column!r} (from --map {name}={column}) is not in the header; the header has: {listed}"
             )
-        found[field] = index[_key(column)]
+        found[name] = index[_key(column)]
     claimed = set(found.values())
     free = {key: i for key, i in index.items() if i not in claimed}
     for key, i in free.items():
@@ -128,14 +172,19 @@ def match_columns(path, names: list[str], mapping: dict[str, str]) -> dict[str, 
             found[key] = i
     by_alias: dict[str, list[int]] = {}
     for key, i in free.items():
-        field = ALIASES.get(key)
-        if field and field not in found:
-            by_alias.setdefault(field, []).append(i)
-    for field, candidates in by_alias.items():
+        name = ALIASES.get(key)
+        if name and name in flags and name not in found:
+            if overridden is not None:
+                overridden.setdefault(name, names[i])
+        elif name and name not in found:
+            by_alias.setdefault(name, []).append(i)
+    for name, candidates in by_alias.items():
         if len(candidates) > 1:
             both = " and ".join(repr(names[i]) for i in candidates)
-            raise FileProblem(f"{path}: columns {both} could both be {field}; choose one with --map {field}=COLUMN")
-        found[field] = candidates[0]
+            raise FileProblem(f"{path}: columns {both} could both be {name}; choose one with --map {name}=COLUMN")
+        found[name] = candidates[0]
+        if guessed is not None:
+            guessed[name] = names[candidates[0]]
     if not found:
         raise FileProblem(
             f"{path}: no column of the header is a known field; the header has: "

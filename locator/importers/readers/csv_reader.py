@@ -31,7 +31,7 @@ from ..table import Table
 from .common import read_bytes
 from .csv_dialect import Lines, choose_delimiter
 from .csv_encoding import decode
-from .csv_header import match_columns, read_header
+from .csv_header import match_header, read_header
 from .csv_rows import Rows, column_values, record
 
 
@@ -42,20 +42,23 @@ def read_csv(
     encoding: str | None = None,
     delimiter: str | None = None,
     on_bytes: ProgressCallback | None = None,
+    flags: frozenset[str] = frozenset(),
 ) -> Table:
     """The rows of the CSV file ``path``: a :class:`Table` that iterates as records with
     canonical fields, and also gives them as columns (see :mod:`locator.importers.table`).
 
     ``mapping`` is canonical field -> the file's column (from
     :func:`records.parse_mapping`); ``encoding`` and ``delimiter`` are detected
-    when None; ``on_bytes(n)`` is called as bytes are read.  Raises
+    when None; ``on_bytes(n)`` is called as bytes are read; ``flags`` names the fields a
+    command-line flag sets (``{"kind"}`` for ``--kind``), never guessed from an alias.  Raises
     :class:`FileProblem` at once when the file as a whole cannot be read.
     """
     text = decode(path, read_bytes(path, on_bytes), encoding)
     lines = Lines(text)
     reader = csv.reader(lines, delimiter=choose_delimiter(path, delimiter, text))
     names, header_line = read_header(path, reader, lines)
-    columns = match_columns(path, names, mapping or {})
+    header = match_header(path, names, mapping or {}, flags)
+    columns = header.columns
     split = Rows(path, reader, lines)
     if not split.until(1):
         raise FileProblem(f"{path}: the file has a header (line {header_line}) but no rows")
@@ -69,4 +72,6 @@ def read_csv(
         scan=split.until,
         # at least one physical line per row
         most=text.count("\n") + text.count("\r") - text.count("\r\n") + 1,
+        guessed=header.guessed,
+        notes=header.notes(),
     )
