@@ -116,7 +116,7 @@ class CatalogueCache:
 @dataclass(frozen=True)
 class OfferSummary:
     service: str
-    fee_eur: Decimal
+    fee_eur: Decimal | None  # None: unknown
     condition: str | None
     note: str | None
 
@@ -164,11 +164,16 @@ def place_details(session: Session, place_id: int) -> PlaceDetails:
     if row is None:
         raise UnknownPlace(f"no place {place_id}", param="id")
     offers = [
-        OfferSummary(r.service, Decimal(str(r.fee_eur)).quantize(Decimal("0.01")), r.condition, r.note)
+        OfferSummary(
+            r.service,
+            None if r.fee_eur is None else Decimal(str(r.fee_eur)).quantize(Decimal("0.01")),
+            r.condition,
+            r.note,
+        )
         for r in session.execute(
             select(o.c.service, o.c.fee_eur, o.c.condition, o.c.note)
             .where(o.c.place_id == place_id)
-            .order_by(o.c.service, o.c.fee_eur)
+            .order_by(o.c.service, o.c.fee_eur.asc().nulls_first())
         )
     ]
     source = sources_by_id(session)[row.source_id]

@@ -98,7 +98,8 @@ class Place(Base):
 class Offer(Base):
     """One thing a place lets a customer do, and what it costs.
 
-    ``fee_eur`` 0 means no commission.  ``condition`` (e.g.
+    ``fee_eur`` 0 means no commission; NULL means the fee is unknown (the place offers the
+    service, its source gave no fee: never commission-free).  ``condition`` (e.g.
     ``salary_card=Swedbank``) limits the offer to customers who meet it; a
     place may carry several offers for one service, and the customer pays the
     lowest fee among those that apply (``locator.domain.fees``).
@@ -114,7 +115,7 @@ class Offer(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     place_id: Mapped[int] = mapped_column(ForeignKey("places.id", ondelete="CASCADE"))
     service: Mapped[str] = mapped_column(String(20))
-    fee_eur: Mapped[Decimal] = mapped_column(Numeric(8, 2, asdecimal=True))
+    fee_eur: Mapped[Decimal | None] = mapped_column(Numeric(8, 2, asdecimal=True), nullable=True)
     condition: Mapped[str | None] = mapped_column(String(200))
     note: Mapped[str | None] = mapped_column(String(500))
 

@@ -64,13 +64,19 @@ class PlaceSummary:
 class Match:
     """A place that offers the service, what this customer pays there, how far it is.
 
-    ``distance_m`` is geodesic, in metres on the WGS84 ellipsoid.
+    ``distance_m`` is geodesic, in metres on the WGS84 ellipsoid.  ``fee_eur`` is in euros,
+    None when the fee is unknown (the place offers the service, its source gave no fee:
+    ``locator.domain.fees``); such a place is never ``commission_free``.
     """
 
     place: PlaceSummary
     distance_m: float
-    fee_eur: Decimal
+    fee_eur: Decimal | None
     commission_free: bool
+
+    @property
+    def fee_known(self) -> bool:
+        return self.fee_eur is not None
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -268,8 +274,8 @@ CENT = Decimal("0.01")
 
 
 def _match(row) -> Match:
-    # PostgreSQL gives a Decimal, SQLite a float or int: str() keeps 0.7 as 0.7.
-    fee = Decimal(str(row.fee_eur)).quantize(CENT)
+    # PostgreSQL gives a Decimal, SQLite a float or int: str() keeps 0.7 as 0.7.  NULL: unknown.
+    fee = None if row.fee_eur is None else Decimal(str(row.fee_eur)).quantize(CENT)
     return Match(
         place=PlaceSummary(
             id=row.id,

@@ -197,7 +197,8 @@ def test_a_terminal_gets_a_progress_bar_and_a_pipe_only_the_summary(db_url, sess
     assert piped.returncode == 0 and "Reading" not in piped.stderr + piped.stdout
     assert "Importing" not in piped.stderr + piped.stdout
     assert piped.stdout.strip().endswith(
-        "2000 inserted, 0 updated, 0 unchanged, 0 rejected, 0 clipped, 0 merged, 0 removed (dry run: nothing written)"
+        "2000 inserted, 0 updated, 0 unchanged, 0 rejected, 0 clipped, 0 merged, 0 removed; "
+        "2000 with no known fee (listed as 'fee unknown') (dry run: nothing written)"
     )
     controller, terminal = pty.openpty()
     proc = subprocess.Popen(args, env=env, stdin=terminal, stdout=terminal, stderr=terminal)

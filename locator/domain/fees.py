@@ -6,6 +6,13 @@ customer pays the lowest fee among the offers that apply; the place is
 commission-free for that customer when that fee is 0.  A place with no
 applicable offer does not offer the service to that customer at all.
 
+A fee may be *unknown* (``None``; NULL in the database): the place offers the
+service, but its source did not say at what price (see
+``locator.domain.vocabulary.USUAL_SERVICES``).  Unknown fees take no part in the
+minimum: the customer pays the lowest *known* fee among the offers that apply,
+and when every offer that applies is unknown so is the fee, and the place is
+never commission-free.  SQL's ``min()`` skips NULLs the same way.
+
 Conditions are short codes, ``key=value``.  The only key today is
 ``salary_card``: ``salary_card=Swedbank`` means "free only with a salary card
 of Swedbank".  They are stored in canonical form (:func:`canonical_condition`)
@@ -76,14 +83,20 @@ def applies(condition: str | None, customer: Customer) -> bool:
     return condition is None or condition in customer.conditions_met()
 
 
-def effective_fee(offers: Iterable[tuple[Decimal, str | None]], customer: Customer = ANYONE) -> Decimal | None:
-    """The fee this customer pays given ``(fee_eur, condition)`` offers, or None."""
-    fees = [fee for fee, condition in offers if applies(condition, customer)]
+def effective_fee(offers: Iterable[tuple[Decimal | None, str | None]], customer: Customer = ANYONE) -> Decimal | None:
+    """The fee this customer pays given ``(fee_eur, condition)`` offers (fee None: unknown):
+    the lowest known fee among those that apply, or None (none applies, or none is known)."""
+    fees = [fee for fee, condition in offers if fee is not None and applies(condition, customer)]
     return min(fees) if fees else None
 
 
+def offers_service(offers: Iterable[tuple[Decimal | None, str | None]], customer: Customer = ANYONE) -> bool:
+    """True when an offer applies to this customer, known fee or not (the place is listed)."""
+    return any(applies(condition, customer) for _fee, condition in offers)
+
+
 def is_commission_free(fee: Decimal | None) -> bool:
-    """True when the customer pays nothing: the fee is known and zero."""
+    """True when the customer pays nothing: the fee is known and zero (an unknown fee never is)."""
     return fee is not None and fee == ZERO
 
 
@@ -115,7 +128,8 @@ def _offers_here(offers: FromClause, place_id: ColumnElement, n_conditions: int)
 
 
 def effective_fee_sql(offers: FromClause, place_id: ColumnElement, n_conditions: int) -> ScalarSelect:
-    """SQL: the lowest applicable fee for service ``:service`` at ``place_id`` (NULL if none)."""
+    """SQL: the lowest applicable known fee for service ``:service`` at ``place_id`` (NULL if
+    none applies, or none of those is known: ``min()`` skips NULLs)."""
     return select(func.min(offers.c.fee_eur)).where(*_offers_here(offers, place_id, n_conditions)).scalar_subquery()
 
 
@@ -125,9 +139,10 @@ def offered_sql(
     """SQL: the place offers ``:service`` to this customer (for nothing, if ``commission_free``).
 
     The filter form of :func:`effective_fee_sql`: the effective fee is not NULL
-    exactly when an applicable offer exists, and it is 0 exactly when an
-    applicable offer is free (fees are never negative).  EXISTS stops at the
-    first such offer instead of computing the minimum.
+    or an applicable offer of unknown fee exists (the place is listed), and it is
+    0 exactly when an applicable offer is free (fees are never negative; a NULL
+    fee is not 0).  EXISTS stops at the first such offer instead of computing
+    the minimum.
     """
     where = _offers_here(offers, place_id, n_conditions)
     if commission_free:

@@ -13,6 +13,8 @@ from sqlalchemy.orm import Session
 
 from locator.models import Offer, Place, Source, lat_lon
 
+from .rows import UNKNOWN_FEE
+
 CSV_COLUMNS = (
     "source_ref",
     "kind",
@@ -51,20 +53,27 @@ def _places(session: Session, source: str | None, kinds: tuple[str, ...]) -> Ite
     offers: dict[int, list] = {}
     for o in session.execute(
         select(OFFERS.c.place_id, OFFERS.c.service, OFFERS.c.fee_eur, OFFERS.c.condition).order_by(
-            OFFERS.c.place_id, OFFERS.c.service, OFFERS.c.fee_eur
+            OFFERS.c.place_id, OFFERS.c.service, OFFERS.c.fee_eur.asc().nulls_first()
         )
     ):
         offers.setdefault(o.place_id, []).append(
-            {"service": o.service, "fee_eur": f"{Decimal(str(o.fee_eur)):.2f}", "condition": o.condition}
+            {
+                "service": o.service,
+                "fee_eur": None if o.fee_eur is None else f"{Decimal(str(o.fee_eur)):.2f}",
+                "condition": o.condition,
+            }
         )
     for r in session.execute(stmt):
         yield {**r._asdict(), "offers": offers.get(r.id, [])}
 
 
 def offers_text(offers: list[dict]) -> str:
-    """``bill_payment=0.00 if salary_card=swedbank; bill_payment=1.20`` (what the importer reads)."""
+    """``bill_payment=0.00 if salary_card=swedbank; bill_payment=1.20; cash_deposit=unknown``
+    (what the importer reads; an unknown fee as ``unknown``, in GeoJSON as ``null``)."""
     return "; ".join(
-        f"{o['service']}={o['fee_eur']}" + (f" if {o['condition']}" if o["condition"] else "") for o in offers
+        f"{o['service']}={UNKNOWN_FEE if o['fee_eur'] is None else o['fee_eur']}"
+        + (f" if {o['condition']}" if o["condition"] else "")
+        for o in offers
     )
 
 

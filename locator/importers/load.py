@@ -67,8 +67,18 @@ def upsert_source(session: Session, info: SourceInfo, when: dt.datetime | None =
     return existing
 
 
+def _offer_key(offer: tuple) -> tuple:
+    """An offer ``(service, fee, condition, note)`` as it sorts: an unknown fee (None) first."""
+    service, fee, condition, note = offer
+    return service, fee is not None, fee or 0, condition, note
+
+
+def _offers_state(offers) -> tuple:
+    return tuple(sorted(offers, key=_offer_key))
+
+
 def _state(row: PlaceRow) -> tuple:
-    offers = tuple(sorted((o.service, o.fee_eur, o.condition or "", o.note or "") for o in row.offers))
+    offers = _offers_state((o.service, o.fee_eur, o.condition or "", o.note or "") for o in row.offers)
     return (
         row.kind,
         row.name,
@@ -113,7 +123,7 @@ def _existing(session: Session, source_id: int) -> dict[str, tuple[int, tuple]]:
             r.opening_hours,
             round(r.lon, 9),
             round(r.lat, 9),
-            tuple(sorted(offers.get(r.id, []))),
+            _offers_state(offers.get(r.id, [])),
         )
         out[r.source_ref] = (r.id, state)
     return out

@@ -47,15 +47,20 @@ class ImportReport:
     clipped: int = 0
     merged: int = 0
     removed: int = 0
+    fee_unknown: int = 0  # rows written whose every offer has an unknown fee
     rejected: list[tuple[str, str]] = field(default_factory=list)  # (where, reason)
     duplicates: list[Duplicate] = field(default_factory=list)
 
     def summary(self) -> str:
-        return (
+        """The one-line summary; it says how many places have no known fee, when some have none."""
+        line = (
             f"{self.file} -> {self.source}: {self.read} read, {self.inserted} inserted, "
             f"{self.updated} updated, {self.unchanged} unchanged, {len(self.rejected)} rejected, "
             f"{self.clipped} clipped, {self.merged} merged, {self.removed} removed"
         )
+        if self.fee_unknown:
+            line += f"; {self.fee_unknown} with no known fee (listed as 'fee unknown')"
+        return line
 
     def reasons(self, limit: int = SHOWN_REASONS) -> list[str]:
         """``FILE:LINE: reason`` lines, the first ``limit`` and then a count of the rest."""
@@ -196,6 +201,7 @@ def run_import(
         loader.close()
     if streamed:  # after the writes: the writer may hold the connection until finish()
         report.duplicates = find_duplicates(session, rows, source.name)
+    report.fee_unknown = sum(1 for r in rows if not any(o.fee_eur is not None for o in r.offers))
     report.inserted, report.updated = summary.inserted, summary.updated
     report.unchanged, report.removed = summary.unchanged, summary.removed
     session.execute(

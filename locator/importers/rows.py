@@ -68,10 +68,14 @@ class SourceInfo:
     description: str | None = None
 
 
+UNKNOWN_FEE = "unknown"
+"""How a file writes a fee nobody knows (``offers`` "cash_deposit=unknown"; GeoJSON ``null``)."""
+
+
 @dataclass(frozen=True)
 class OfferRow:
     service: str
-    fee_eur: Decimal
+    fee_eur: Decimal | None  # None: the fee is unknown (locator.domain.fees)
     condition: str | None = None
     note: str | None = None
 
@@ -88,11 +92,13 @@ class OfferRow:
     ) -> OfferRow:
         """Validate and normalise; raises RowRejected naming ``fee_label`` or ``condition_label``.
 
-        The one parser of fees ("0,50", "€1.20") and conditions, used by the
-        validator (which passes the file's column names) and the fee table.
+        The one parser of fees ("0,50", "€1.20"; None or "unknown" for an unknown fee) and
+        conditions, used by the validator (which passes the file's column names) and the fee table.
         """
         if service not in SERVICES:
             raise RowRejected(f"unknown service {service!r}; expected one of: {', '.join(SERVICES)}")
+        if fee_eur is None or (isinstance(fee_eur, str) and fee_eur.strip().casefold() == UNKNOWN_FEE):
+            return cls(service, None, _condition(condition, condition_label), storable("note", nfc(note)))
         try:
             fee = Decimal(str(fee_eur).strip().replace(",", ".").replace("€", "").strip())
         except InvalidOperation:
@@ -101,13 +107,15 @@ class OfferRow:
             raise RowRejected(not_a_number(fee_label, fee_eur))
         if fee < 0:
             raise RowRejected(f"{fee_label} {fee_eur!r} is negative")
-        try:
-            cond = canonical_condition(None if condition is None else str(condition))
-        except InvalidCondition:
-            raise RowRejected(
-                f"{condition_label} {condition!r} is not a condition; expected salary_card=<bank>"
-            ) from None
+        cond = _condition(condition, condition_label)
         return cls(service, fee.quantize(Decimal("0.01")), cond, storable("note", nfc(note)))
+
+
+def _condition(condition, label: str) -> str | None:
+    try:
+        return canonical_condition(None if condition is None else str(condition))
+    except InvalidCondition:
+        raise RowRejected(f"{label} {condition!r} is not a condition; expected salary_card=<bank>") from None
 
 
 class PlaceRow(NamedTuple):

@@ -26,7 +26,7 @@ from typing import Any
 import numpy as np
 
 from locator.domain.geography import in_latvia_many
-from locator.domain.vocabulary import KINDS, SERVICES
+from locator.domain.vocabulary import KINDS, SERVICES, USUAL_SERVICES
 from locator.geocode import GeocodeFailed
 
 from .batch import Batch
@@ -196,7 +196,9 @@ def _unknown_kind(b: Batch, alive: np.ndarray) -> np.ndarray:
 
 def offers(f: Mapping[str, Any], kind: str, brand: str | None, rules: Rules) -> tuple[OfferRow, ...]:
     """The offers of a row with fields ``f``: its own (fields fee_<service>, condition_<service>,
-    offers), then the fee table's for the services it does not give; raises RowRejected."""
+    offers), then the fee table's for the services it does not give; when that is none at all,
+    the services its kind usually offers (``USUAL_SERVICES``) at an unknown fee.  Raises
+    RowRejected."""
     own: list[OfferRow] = []
     for service in SERVICES:
         fee_col, cond_col = f"fee_{service}", f"condition_{service}"
@@ -210,7 +212,11 @@ def offers(f: Mapping[str, Any], kind: str, brand: str | None, rules: Rules) -> 
     own.extend(_offers_field(f.get("offers")))
     given = {o.service for o in own}
     from_table = [o for o in offers_for(kind, brand, rules.fee_rules) if o.service not in given]
-    return tuple(own + from_table)
+    return tuple(own + from_table) or _unknown_fees(kind)
+
+
+def _unknown_fees(kind: str) -> tuple[OfferRow, ...]:
+    return tuple(OfferRow(service, None) for service in USUAL_SERVICES.get(kind, ()))
 
 
 def _offers_field(value: Any) -> list[OfferRow]:
@@ -221,7 +227,7 @@ def _offers_field(value: Any) -> list[OfferRow]:
     if isinstance(value, list):
         for item in value:
             if not isinstance(item, dict) or "service" not in item or "fee_eur" not in item:
-                raise RowRejected(f"offers item {item!r} needs service and fee_eur")
+                raise RowRejected(f"offers item {item!r} needs service and fee_eur (null: unknown)")
             items.append((item["service"], item["fee_eur"], item.get("condition")))
     else:
         for part in str(value).split(";"):
@@ -254,8 +260,6 @@ def row_offers(b: Batch, alive: np.ndarray | None) -> list[Any]:
 
 def _offers(b: Batch, alive: np.ndarray) -> list[Any]:
     present = [name for name in OFFER_FIELDS if name in b.values]
-    if not present and not b.rules.fee_rules:
-        return [()] * b.n
     keys = list(zip(b.kinds, b.brands, *(b.values[name] for name in present)))
     rows = np.flatnonzero(alive).tolist()
     out: list[Any] = [None] * b.n

@@ -37,8 +37,10 @@ def distance(metres: float) -> str:
     return f"{format_decimal(round(metres / 1000), format='#,##0')} km"
 
 
-def money(eur: Decimal) -> str:
-    """ "€0,50" (lv) / "€0.50" (en)."""
+def money(eur: Decimal | None) -> str:
+    """ "€0,50" (lv) / "€0.50" (en); an unknown fee (None) as "maksa nav zināma" / "fee unknown"."""
+    if eur is None:
+        return _("fee unknown")
     return f"€{format_decimal(eur, format='#,##0.00')}"
 
 

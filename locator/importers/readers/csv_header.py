@@ -30,7 +30,7 @@ A field that a command-line flag sets for every row (``--kind``: ``flags``) is n
 from an alias: the flag wins, and ``veids`` (which banks also use for the *type of ATM*,
 ``COM``...) is then left unused.  Each column taken by an alias is reported in
 :attr:`Header.guessed`, so that every message about it can name the column (``kind from
-column 'veids'``), and :meth:`Header.notes` says what was guessed and what a flag overrode.
+column 'veids'``), and :meth:`Header.notes` says which column a flag overrode.
 
 Headers are compared NFC-normalised, case-insensitively, with surrounding
 spaces ignored and inner spaces or hyphens read as ``_`` (so ``Darba laiks``
@@ -127,13 +127,9 @@ class Header:
     overridden: dict[str, str] = field(default_factory=dict)
 
     def notes(self) -> list[str]:
-        """One line per guessed or overridden field, for the import's output."""
-        lines = [
-            f"{name} from column {column!r} (guessed from the header; choose another with --map {name}=COLUMN)"
-            for name, column in self.guessed.items()
-        ]
-        lines += [f"{name} from --{name}, not from column {column!r}" for name, column in self.overridden.items()]
-        return lines
+        """One line per field a flag took from a column that looked like it, for the import's
+        output (a guess that is used shows in every reason about it instead)."""
+        return [f"{name} from --{name}, not from column {column!r}" for name, column in self.overridden.items()]
 
 
 def match_header(path, names: list[str], mapping: dict[str, str], flags: frozenset[str] = frozenset()) -> Header:

@@ -89,10 +89,11 @@ def offers_json(ids: Sequence[int], rows: Sequence[PlaceRow]) -> str:
         for o in r.offers:
             f = fragments.get(id(o))
             if f is None:
-                cents = o.fee_eur * 100  # a Decimal of at most two places (rows.OfferRow)
-                if cents != cents.to_integral_value():
+                cents = None if o.fee_eur is None else o.fee_eur * 100  # at most two places (rows.OfferRow)
+                if cents is not None and cents != cents.to_integral_value():
                     raise ValueError(f"fee {o.fee_eur} is not a number of cents")
-                f = json.dumps((o.service, int(cents), o.condition, o.note), ensure_ascii=False)[1:]
+                whole = None if cents is None else int(cents)  # JSON null: an unknown fee, NULL / 100.0 is NULL
+                f = json.dumps((o.service, whole, o.condition, o.note), ensure_ascii=False)[1:]
                 fragments[id(o)] = f
             parts.append(f"[{pid},{f}")
     return "[" + ",".join(parts) + "]" if parts else ""
