@@ -268,7 +268,9 @@ def test_fee_tags_map_to_offers_as_documented():
     assert fees(fee="yes", charge="0.50 EUR") == {"fee_bill_payment": "0.50"}
     assert fees(cash_in="yes") == {"fee_cash_deposit": "0"}
     assert fees(cash_in="no") == {}
-    fields, notes = map_tags({"amenity": "bank", "cash_in": "yes", "fee": "yes", "charge": "2 USD"}, "bank_branch")
+    fields, notes = map_tags(
+        {"amenity": "bank", "name": "B", "cash_in": "yes", "fee": "yes", "charge": "2 USD"}, "bank_branch"
+    )
     assert "fee_cash_deposit" not in fields and "fee_bill_payment" not in fields
     assert notes == ["charge='2 USD' not understood (expected one amount in EUR); fee left to the fee table"]
 
@@ -279,7 +281,23 @@ def test_a_name_falls_back_to_brand_then_operator():
         {"kind": "post_office", "name": "Latvijas Pasts", "operator": "Latvijas Pasts"},
         ["name: from operator"],
     )
-    assert "name" not in map_tags({"amenity": "atm"}, "atm")[0]
+
+
+
+@pytest.mark.parametrize(
+    ("kind", "name"),
+    [("atm", "Bankomāts"), ("bank_branch", "Banka"), ("post_office", "Pasta nodaļa"), ("telecom_shop", "Sakaru veikals")],
+)
+def test_a_place_without_name_brand_or_operator_is_named_after_its_kind(kind, name):
+    fields, notes = map_tags({"amenity": "x"}, kind)
+    assert fields["name"] == name
+    assert notes == ["name: from the kind (no name, brand or operator)"]
+
+
+def test_a_locality_without_a_street_is_shown_with_its_municipality():
+    fields, _ = map_tags({"addr:place": "Āgenskalns", "addr:city": "Rīga"}, "atm")
+    assert fields["address"] == "Āgenskalns, Rīga"
+    assert map_tags({"addr:place": "Rīga", "addr:city": "Rīga"}, "atm")[0]["address"] == "Rīga"
 
 
 def test_text_is_nfc_and_stripped(tmp_path):

@@ -46,15 +46,16 @@ OSM_NOT_A_SHOP = {"vairs nav"}
 """OSM names that say the shop is gone ("vairs nav" = "no longer there"): skipped."""
 
 
-def brand_of(name: str) -> str | None:
-    """The chain a shop belongs to, from its OSM name ('Maxima XX' -> 'Maxima', 'top!' -> 'Top!').
+def brand_of(name: str, patterns: tuple[tuple[str, tuple[str, ...]], ...] = BRAND_PATTERNS) -> str | None:
+    """The chain a shop belongs to, from its OSM name ('Maxima XX' -> 'Maxima', 'top!' -> 'Top!');
+    ``patterns`` another table of the same shape (the banks' and phone shops' of :mod:`.osm_places`).
 
     A key matches a whole word, or a word that continues with punctuation only ('top!'),
     so 'Sparta' is not Spar; keys with a space match anywhere in the name.
     """
     words = name.casefold().replace('"', " ").replace("-", " ").split()
     text = " ".join(words)
-    for brand, keys in BRAND_PATTERNS:
+    for brand, keys in patterns:
         for key in keys:
             if " " in key:
                 if key in text:

@@ -10,16 +10,20 @@ decides what they mean, so the three give the same records.
     amenity=post_office                       kind = post_office
     shop=mobile_phone, shop=telecommunication kind = telecom_shop
     anything else (shop=supermarket, ...)     not imported: counted, skipped silently
-    name, else brand, else operator;          name (a derived name adds a note; no name,
-      an atm without name:                      brand or operator: no name, the validator
-      "Bankomāts <brand or operator>"           rejects it)
+    name, else brand, else operator;          name (a derived name adds a note)
+      an atm without name:
+      "Bankomāts <brand or operator>";
+      none of them: the kind's own word         "Bankomāts", "Banka", "Pasta nodaļa",
+                                                "Sakaru veikals" (KIND_NAMES; most ATMs in
+                                                OSM have no name)
     brand, operator, opening_hours            brand, operator, opening_hours (as found)
     addr:street addr:housenumber,             address "Audēju iela 16, Rīga, LV-1050";
       addr:city (else addr:place),              missing parts left out; without a street,
       addr:postcode                             addr:housename leads ("Jāņkrogs, Ādaži,
                                                 LV-2164") or addr:place + number
-                                                ("Kalnciems 5"); a bare 4-digit postcode
-                                                gets "LV-"
+                                                ("Kalnciems 5"), or addr:place alone before
+                                                addr:city ("Āgenskalns, Rīga"); a bare
+                                                4-digit postcode gets "LV-"
     fee=no                                    fee_bill_payment "0"
     fee=yes + charge=0.50 EUR                 fee_bill_payment "0.50" (one amount in EUR or
                                                 €, "/use" allowed; otherwise a note, no fee)
@@ -47,6 +51,13 @@ KIND_BY_TAG: dict[tuple[str, str], str] = {
 }
 KIND_KEYS = frozenset(key for key, _ in KIND_BY_TAG)  # the keys an element of ours must have
 ATM_NAME = "Bankomāts"
+KIND_NAMES = {
+    "bank_branch": "Banka",
+    "atm": ATM_NAME,
+    "post_office": "Pasta nodaļa",
+    "telecom_shop": "Sakaru veikals",
+}
+"""The name of a place OSM gives no name, brand or operator: what it is, in Latvian."""
 
 _AMOUNT = re.compile(r"\d+(?:[.,]\d+)?")
 
@@ -74,6 +85,9 @@ def map_tags(tags: dict[str, Any], kind: str) -> tuple[dict[str, Any], list[str]
             source = "brand" if t.get("brand") else "operator"
             name = t[source]
             notes.append(f"name: from {source}")
+        elif kind in KIND_NAMES:
+            name = KIND_NAMES[kind]
+            notes.append("name: from the kind (no name, brand or operator)")
     if name is not None:
         fields["name"] = name
     for key in ("brand", "operator", "opening_hours"):
@@ -117,6 +131,8 @@ def format_address(t: dict[str, Any]) -> str | None:
     postcode = t.get("addr:postcode")
     if isinstance(postcode, str) and re.fullmatch(r"\d{4}", postcode):
         postcode = f"LV-{postcode}"
+    if first is None and place and city and place != city:
+        first = place  # a locality in its municipality: "Āgenskalns, Rīga"
     parts = [p for p in (first, city or place, postcode) if p]
     return ", ".join(str(p) for p in parts) or None
 
