@@ -6,12 +6,14 @@ every run):
   <boundaries>/latvia_outline.geojson   national outline (geoBoundaries, CC BY 4.0)
   <boundaries>/municipalities.geojson   the 43 municipalities, repaired, with official names
   <out>/sources.json                    one record per source: licence, attribution, illustrative?
-  <out>/places.geojson                  post offices, dealers (real), bank branches, ATMs and
-                                        telecom partner shops (illustrative)
+  <out>/osm_2019.json                   real bank branches, ATMs, post offices and phone shops:
+                                        the OSM nodes of 2019 as Overpass JSON (the OSM reader's)
+  <out>/places.geojson                  post offices at postcode points where OSM has none near,
+                                        and dealers (real OSM shops, partner role illustrative)
   <out>/fees.csv                        the one illustrative fee table
   <out>/closed_centres.geojson          the closed customer centres (illustrative)
 
-Each layer is a module of data/demo_build/ (post_offices, banks, partners, dealers,
+Each layer is a module of data/demo_build/ (osm_places, post_offices, banks, dealers,
 closed_centres, fees, sources, boundaries); the GeoNames readers are shared with the
 gazetteer's build in locator.gazetteer.geonames. What is real and what is invented is
 explained in data/README.md and in each file's "metadata" member. Run from the repository
@@ -30,15 +32,13 @@ from typing import Any
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))  # `python data/build_demo.py` works without installing locator
 
-from demo_build.banks import build_riga_banks, build_town_banks  # noqa: E402
 from demo_build.boundaries import boundary_files  # noqa: E402
 from demo_build.closed_centres import build_closed_centres  # noqa: E402
 from demo_build.dealers import build_dealers  # noqa: E402
 from demo_build.features import dump_feature_collection  # noqa: E402
 from demo_build.fees import dump_fees, fee_rows  # noqa: E402
-from demo_build.partners import build_partner_shops  # noqa: E402
+from demo_build.osm_places import OSM_FILE, build_osm_places, read_nodes  # noqa: E402
 from demo_build.post_offices import build_post_offices  # noqa: E402
-from demo_build.sites import regional_towns, riga_points  # noqa: E402
 from demo_build.sources import SHARED_FILES, read_json, sources  # noqa: E402
 
 from locator.gazetteer.geonames import ATTRIBUTION as GEONAMES_ATTRIBUTION  # noqa: E402
@@ -60,16 +60,15 @@ def build(shared: Path, out: Path, boundaries: Path) -> dict[str, Any]:
     stats: Counter = Counter()
     settlements = read_settlements(shared / SHARED_FILES["places"])
     towns = read_towns(shared / SHARED_FILES["towns"])
-    riga = riga_points(settlements)
-    regional = regional_towns(towns)
-    places = build_post_offices(read_postcodes(shared / SHARED_FILES["postcodes"]), towns, stats)
-    places += build_riga_banks(riga) + build_town_banks(regional)
-    places += build_partner_shops(riga, regional)
+    osm_text, osm = build_osm_places(read_nodes(shared / SHARED_FILES["osm_nodes"]), settlements, stats)
+    real_offices = [(p["lon"], p["lat"]) for p in osm if p["kind"] == "post_office"]
+    places = build_post_offices(read_postcodes(shared / SHARED_FILES["postcodes"]), towns, stats, real_offices)
     places += build_dealers(read_json(shared / SHARED_FILES["shops"]), settlements, stats)
-    counts = Counter(f["properties"]["kind"] for f in places)
+    counts = Counter(f["properties"]["kind"] for f in places) + Counter(p["kind"] for p in osm)
     by_source = Counter(f["properties"]["source"] for f in places)
 
     out.mkdir(parents=True, exist_ok=True)
+    (out / OSM_FILE).write_text(osm_text, encoding="utf-8")
     (out / "sources.json").write_text(json.dumps(sources(), ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     (out / "fees.csv").write_text(dump_fees(fee_rows()), encoding="utf-8")
     (out / "places.geojson").write_text(
@@ -77,15 +76,16 @@ def build(shared: Path, out: Path, boundaries: Path) -> dict[str, Any]:
             places,
             {
                 "title": "locator demo places, Latvia",
-                "description": "Post offices (real postcodes, approximate GeoNames locations) and dealers (real "
-                "OpenStreetMap shops standing in for a partner network) mixed with ILLUSTRATIVE bank "
-                "branches, ATMs and telecom partner shops that are not real. Each feature's `source` "
-                "names its record in sources.json, which says whether it is illustrative. Opening hours "
-                "are illustrative; fees are in fees.csv (illustrative). See data/README.md.",
+                "description": "Post offices (real postcodes at approximate GeoNames locations, where "
+                "OpenStreetMap has no real post office within 2 km: the real ones are in "
+                f"{OSM_FILE}) and dealers (real OpenStreetMap shops; their role as the operator's "
+                "partners is ILLUSTRATIVE). Each feature's `source` names its record in sources.json, "
+                "which says whether it is illustrative. Opening hours are illustrative; fees are in "
+                "fees.csv (illustrative). See data/README.md.",
                 "illustrative_sources": [s["name"] for s in sources() if s["illustrative"]],
                 "attribution": [GEONAMES_ATTRIBUTION, "© OpenStreetMap contributors (ODbL 1.0)"],
                 "generator": "data/build_demo.py",
-                "counts": dict(sorted(counts.items())),
+                "counts": dict(sorted(Counter(f["properties"]["kind"] for f in places).items())),
             },
         ),
         encoding="utf-8",
@@ -105,7 +105,7 @@ def build(shared: Path, out: Path, boundaries: Path) -> dict[str, Any]:
         ),
         encoding="utf-8",
     )
-    return {"counts": counts, "sources": by_source, "stats": stats, "regional_towns": [t.name for t in regional]}
+    return {"counts": counts, "sources": by_source, "stats": stats}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -113,8 +113,9 @@ def main(argv: list[str] | None = None) -> int:
         prog="python data/build_demo.py",
         description="Build the locator demo data (data/demo/*, data/latvia_outline.geojson, "
         "data/municipalities.geojson) from the real public Latvian data in --shared. "
-        "Deterministic: a fixed seed, the same bytes on every run. Bank branches, ATMs, "
-        "partner shops, closed centres, opening hours and fees are ILLUSTRATIVE.",
+        "Deterministic: the same bytes on every run. Bank branches, ATMs, post offices and "
+        "phone shops are real (OpenStreetMap, 2019); the partner role, closed centres, opening "
+        "hours and fees are ILLUSTRATIVE.",
     )
     parser.add_argument(
         "--shared",
@@ -140,7 +141,6 @@ def main(argv: list[str] | None = None) -> int:
         print(f"wrote {args.out}: " + ", ".join(f"{k} {v}" for k, v in sorted(result["counts"].items())))
         for key, value in sorted(result["stats"].items()):
             print(f"  {key}: {value}")
-        print("  regional towns: " + ", ".join(result["regional_towns"]))
     return 0
 
 

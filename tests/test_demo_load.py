@@ -17,6 +17,7 @@ def test_load_demo_twice_inserts_then_changes_nothing(db_url, session):
     second = runner.invoke(args=["load-demo"])
     assert first.exit_code == 0, first.output
     features = json.loads((DEMO_DIR / "places.geojson").read_text(encoding="utf-8"))["features"]
+    features += json.loads((DEMO_DIR / "osm_2019.json").read_text(encoding="utf-8"))["elements"]
     inserted = sum(
         int(line.split(" inserted")[0].rsplit(" ", 1)[1])
         for line in first.output.splitlines()
@@ -42,5 +43,5 @@ def test_invented_sources_say_illustrative(db_url, session):
     for src in session.scalars(select(Source)):
         text = f"{src.title} {src.licence} {src.description}".lower()
         assert src.licence and src.attribution
-        if src.illustrative or src.name == "osm-shops":
+        if src.illustrative or src.name in ("osm-shops", "osm-2019"):
             assert "illustrative" in text, src.name

@@ -283,10 +283,14 @@ def test_a_name_falls_back_to_brand_then_operator():
     )
 
 
-
 @pytest.mark.parametrize(
     ("kind", "name"),
-    [("atm", "Bankomāts"), ("bank_branch", "Banka"), ("post_office", "Pasta nodaļa"), ("telecom_shop", "Sakaru veikals")],
+    [
+        ("atm", "Bankomāts"),
+        ("bank_branch", "Banka"),
+        ("post_office", "Pasta nodaļa"),
+        ("telecom_shop", "Sakaru veikals"),
+    ],
 )
 def test_a_place_without_name_brand_or_operator_is_named_after_its_kind(kind, name):
     fields, notes = map_tags({"amenity": "x"}, kind)

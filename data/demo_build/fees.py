@@ -32,6 +32,16 @@ def fee_rows() -> list[tuple[str, str, str, str, str, str]]:
         (
             "bank_branch",
             "",
+            "bill_payment",
+            "1.50",
+            "",
+            "Illustrative: any other bank, not a partner; the bank's own counter commission per bill.",
+        ),
+    ]
+    rows += [
+        (
+            "bank_branch",
+            "",
             "cash_deposit",
             "0.00",
             "",

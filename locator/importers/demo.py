@@ -1,5 +1,7 @@
 """The demo set in ``data/demo``, loaded through the same importers as any file.
 
+The places come from two files: ``places.geojson`` (post offices at postcode points, dealers)
+and ``osm_2019.json`` (real OpenStreetMap places, read by the OSM reader).
 ``make run`` (``flask --app locator load-demo``) and the test fixtures both call
 :func:`load_demo`, so what the tests check is what a new user sees.  Loading it
 again changes nothing.
@@ -20,11 +22,15 @@ from .fee_table import read_fee_table
 from .options import Rules
 from .pipeline import ImportReport, run_import, sha256_of
 from .readers.geojson_reader import read_geojson
+from .readers.osm_reader import read_osm
 from .records import Record
 from .rows import RowRejected, SourceInfo
 
 DEMO_DIR = PROJECT_ROOT / "data" / "demo"
 CENTRES_SOURCE = "illustrative-closed-centres"
+OSM_FILE, OSM_SOURCE = "osm_2019.json", "osm-2019"
+"""The real bank branches, ATMs, post offices and phone shops (OpenStreetMap nodes of 2019, as
+Overpass JSON: ``data/demo_build/osm_places.py`` writes it), imported as any OSM file is."""
 
 
 @dataclass
@@ -123,6 +129,19 @@ def load_demo(session: Session, data_dir: Path = DEMO_DIR) -> DemoSummary:
                 replace_source=True,
             )
         )
+    osm = data_dir / OSM_FILE
+    summary.places.append(
+        run_import(
+            session,
+            read_osm(osm),
+            sources[OSM_SOURCE],
+            file=str(osm.relative_to(PROJECT_ROOT)),
+            file_format="osm",
+            sha256=sha256_of(osm),
+            rules=rules,
+            replace_source=True,
+        )
+    )
     summary.centres_inserted, summary.centres_updated, summary.centres_unchanged = load_centres(
         session, read_centres(data_dir / "closed_centres.geojson"), sources[CENTRES_SOURCE]
     )
