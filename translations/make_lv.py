@@ -104,6 +104,7 @@ LV = {
     "The point is far outside Latvia; locator covers Latvia only. Search for an address in Latvia, or use your location there.": "Šī vieta ir tālu ārpus Latvijas; locator aptver tikai Latviju. Meklējiet adresi Latvijā vai izmantojiet savu atrašanās vietu tur.",
     "The closed customer centres are listed on the start page.": "Slēgtie klientu centri ir uzskaitīti sākumlapā.",
     "fee unknown": "maksa nav zināma",
+    "Places: OpenStreetMap, 2019. Fees, partner roles, closed centres and opening hours are illustrative.": "Vietas: OpenStreetMap, 2019. Maksas, partneru lomas, slēgtie centri un darba laiki ir ilustratīvi.",
 }
 
 if __name__ == "__main__":
