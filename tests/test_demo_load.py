@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 
 from locator import create_app
 from locator.importers.demo import DEMO_DIR
-from locator.models import ClosedCentre, Offer, Place, Source
+from locator.models import ClosedCentre, ImportRun, Offer, Place, Source
 
 
 def test_load_demo_twice_inserts_then_changes_nothing(db_url, session):
@@ -45,3 +45,14 @@ def test_invented_sources_say_illustrative(db_url, session):
         assert src.licence and src.attribution
         if src.illustrative or src.name in ("osm-shops", "osm-2019"):
             assert "illustrative" in text, src.name
+
+
+def test_the_real_places_come_in_through_the_osm_reader(db_url, session):
+    create_app({"DATABASE_URL": db_url}).test_cli_runner().invoke(args=["load-demo"])
+    run = session.scalars(select(ImportRun).join(Source).where(Source.name == "osm-2019")).one()
+    assert (run.file_format, run.file_name, run.rejected) == ("osm", "data/demo/osm_2019.json", 0)
+    elements = json.loads((DEMO_DIR / "osm_2019.json").read_text(encoding="utf-8"))["elements"]
+    refs = set(session.scalars(select(Place.source_ref).join(Source).where(Source.name == "osm-2019")))
+    assert refs == {f"node/{e['id']}" for e in elements}
+    source = session.scalars(select(Source).where(Source.name == "osm-2019")).one()
+    assert not source.illustrative and source.licence == "ODbL 1.0"
