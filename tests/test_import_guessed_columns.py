@@ -71,3 +71,19 @@ def test_a_canonical_or_mapped_column_is_not_a_guess(tmp_path):
     assert table.guessed == {"source_ref": "id", "name": "nosaukums"}
     (reason,) = validate_table(table, Rules())
     assert reason.startswith("unknown kind 'kiosk'") and "from column" not in reason
+
+
+def test_a_duplicate_id_names_the_column_it_was_guessed_from(runner, session, tmp_path):
+    path = tmp_path / "dup.csv"
+    path.write_text("ID;nosaukums;platums;garums\n7;A;56,95;24,1\n7;B;56,96;24,1\n", encoding="utf-8")
+    result = runner.invoke(args=["import", "csv", str(path), "--kind", "atm", *OK])
+    assert result.exit_code == 1
+    assert f"{path}:3: duplicate id '7' in the file (first at {path}:2) (source_ref from column 'ID')" in result.output
+
+
+def test_a_missing_point_names_the_guessed_address_column(tmp_path):
+    path = tmp_path / "no_point.csv"
+    path.write_text("id,nosaukums,adrese,platums,garums\n1,A,Audēju iela 16,,\n", encoding="utf-8")
+    (reason,) = validate_table(read_csv(path), Rules(default_kind="atm"))
+    assert reason.startswith("coordinates missing and no geocoder is configured to find 'Audēju iela 16'")
+    assert reason.endswith("(address from column 'adrese')")

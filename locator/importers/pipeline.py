@@ -114,9 +114,11 @@ class _Accepted:
     """The outcomes of consecutive rows folded into the report: the rows kept, clipped points
     counted, rejections (and ids seen before, anywhere earlier in the file) listed."""
 
-    def __init__(self, report: ImportReport):
+    def __init__(self, report: ImportReport, guessed: dict[str, str] | None = None):
         self.report = report
         self.ids = DuplicateIds()
+        column = (guessed or {}).get("source_ref")  # a duplicate id names the column it was guessed from
+        self.id_column = f" (source_ref from column {column!r})" if column else ""
 
     def add(self, outcomes: list, where: Callable[[int], str]) -> list[PlaceRow]:
         report = self.report
@@ -130,7 +132,7 @@ class _Accepted:
                 if reason is None:
                     rows.append(outcome)
                 else:
-                    report.rejected.append((where(i), reason))
+                    report.rejected.append((where(i), reason + self.id_column))
             elif outcome is CLIPPED:
                 report.clipped += 1
             else:
@@ -142,7 +144,7 @@ def validate_all(records: Iterable[Record], rules: Rules, report: ImportReport) 
     """Every record validated (``locator.importers.validator``); rejections and clipped points counted
     on ``report``."""
     if isinstance(records, Table):
-        return _Accepted(report).add(validate_table(records, rules), records.where)
+        return _Accepted(report, records.guessed).add(validate_table(records, rules), records.where)
     listed = list(records)
     return _Accepted(report).add(validate_records(listed, rules), lambda i: listed[i].where())
 
@@ -236,7 +238,7 @@ def _validate_and_stream(
 ) -> tuple[Loader, list[PlaceRow]]:
     """Validate ``table`` chunk by chunk, handing each chunk's rows to a streaming Loader;
     raises ImportRejected (see run_import).  The loader (to finish) and every row kept."""
-    accepted = _Accepted(report)
+    accepted = _Accepted(report, table.guessed)
     loader: Loader | None = None
     kept: list[PlaceRow] = []
     try:

@@ -306,6 +306,7 @@ ROW_RULES: tuple[Rule, ...] = (
         "coordinates or an address",
         lambda b, alive: _missing(b) & _empty(b.text("address")),
         lambda b, i: "coordinates missing: no lat and lon, and no address to geocode",
+        ("lat", "lon", "address"),
     ),
     Rule(
         "a geocoder for the address",
@@ -314,8 +315,9 @@ ROW_RULES: tuple[Rule, ...] = (
             f"coordinates missing and no geocoder is configured to find {b.text('address')[i]!r} "
             "(set LOCATOR_GEOCODER, or add lat and lon)"
         ),
+        ("address",),
     ),
-    Rule("address geocoded", _geocode, _geocode_message),
+    Rule("address geocoded", _geocode, _geocode_message, ("address",)),
     Rule("lat given", lambda b, alive: b.number("lat").missing, lambda b, i: "lat is missing", ("lat",)),
     Rule("lon given", lambda b, alive: b.number("lon").missing, lambda b, i: "lon is missing", ("lon",)),
     _out_of_range("lat", 90),
