@@ -114,3 +114,9 @@ def test_an_unknown_fee_exports_and_imports_back_unchanged(app, imported, sessio
     assert again.exit_code == 0, again.output
     assert "0 inserted, 0 updated, 3 unchanged" in again.output
     assert session.scalar(select(Source.name).where(Source.name == "fee-less-atms")) == "fee-less-atms"
+
+
+def test_the_geojson_answer_carries_the_unknown_fee_too(app, imported):
+    answer = app.test_client().get(f"/api/nearest?{RIGA}&service=cash_deposit&k=10&f=geojson").get_json()
+    props = [f["properties"] for f in answer["features"]]
+    assert len(props) == 3 and all(p["fee_eur"] is None and p["fee_known"] is False for p in props)
