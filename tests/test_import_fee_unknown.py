@@ -120,3 +120,10 @@ def test_the_geojson_answer_carries_the_unknown_fee_too(app, imported):
     answer = app.test_client().get(f"/api/nearest?{RIGA}&service=cash_deposit&k=10&f=geojson").get_json()
     props = [f["properties"] for f in answer["features"]]
     assert len(props) == 3 and all(p["fee_eur"] is None and p["fee_known"] is False for p in props)
+
+
+@pytest.mark.parametrize(("prefix", "text"), [("", "maksa nav zināma"), ("/en", "fee unknown")])
+def test_the_place_page_lists_each_service_with_fee_unknown(app, imported, session, prefix, text):
+    place_id = session.scalar(select(Place.id).where(Place.source_ref == "F1"))
+    html = app.test_client().get(f"{prefix}/places/{place_id}").get_data(as_text=True)
+    assert html.count(text) >= len(USUAL_SERVICES["atm"])
