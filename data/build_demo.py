@@ -37,12 +37,13 @@ from demo_build.closed_centres import build_closed_centres  # noqa: E402
 from demo_build.dealers import build_dealers  # noqa: E402
 from demo_build.features import dump_feature_collection  # noqa: E402
 from demo_build.fees import dump_fees, fee_rows  # noqa: E402
-from demo_build.osm_places import OSM_FILE, build_osm_places, read_nodes  # noqa: E402
+from demo_build.osm_places import build_osm_places, read_nodes  # noqa: E402
 from demo_build.post_offices import build_post_offices  # noqa: E402
 from demo_build.sources import SHARED_FILES, read_json, sources  # noqa: E402
 
 from locator.gazetteer.geonames import ATTRIBUTION as GEONAMES_ATTRIBUTION  # noqa: E402
 from locator.gazetteer.geonames import read_postcodes, read_settlements, read_towns  # noqa: E402
+from locator.importers.demo import OSM_FILE  # noqa: E402  (the file load-demo reads)
 
 DEFAULT_SHARED = REPO.parent / "shared" / "data"
 DEFAULT_OUT = REPO / "data" / "demo"

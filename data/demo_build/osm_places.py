@@ -16,21 +16,18 @@ import json
 import sqlite3
 import unicodedata
 from collections import Counter
+from contextlib import closing
 from pathlib import Path
 
 from locator.domain import geography
 from locator.gazetteer.geonames import Settlement
+from locator.importers.readers.osm_tags import KIND_BY_TAG
 
 from .dealers import NearestSettlement, brand_of
 from .features import OPENING_HOURS
 
-OSM_KINDS = {
-    ("amenity", "bank"): "bank_branch",
-    ("amenity", "atm"): "atm",
-    ("amenity", "post_office"): "post_office",
-    ("shop", "mobile_phone"): "telecom_shop",
-}
-"""The extract's (TAG, VALUE) pairs the demo takes, and the kind the OSM reader makes of each."""
+OSM_KINDS = KIND_BY_TAG
+"""The (TAG, VALUE) pairs the demo takes: those the OSM reader makes a place of, with its kind."""
 
 BRANDS: dict[str, tuple[tuple[str, tuple[str, ...]], ...]] = {
     # (brand, casefolded words or prefixes of the OSM name); first match wins.  Names of banks
@@ -56,15 +53,15 @@ Every post office is Latvijas Pasts (but the couriers' of :data:`NOT_A_POST_OFFI
 NOT_A_POST_OFFICE = ("ups",)
 """OSM post offices that are couriers' depots, where no bill is paid: skipped (counted)."""
 
-OSM_SOURCE = "osm-2019"
-OSM_FILE = "osm_2019.json"
-
 
 def read_nodes(path: Path) -> list[tuple]:
     """(id, lat, lon, name, tag, value) of the nodes of :data:`OSM_KINDS`, by id."""
-    with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as db:
-        rows = db.execute("SELECT ID, LAT, LON, NAME, TAG, VALUE FROM NODE ORDER BY ID").fetchall()
-    return [r for r in rows if (r[4], r[5]) in OSM_KINDS]
+    pairs = " OR ".join("(TAG = ? AND VALUE = ?)" for _ in OSM_KINDS)
+    with closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as db:
+        return db.execute(
+            f"SELECT ID, LAT, LON, NAME, TAG, VALUE FROM NODE WHERE {pairs} ORDER BY ID",
+            [v for pair in OSM_KINDS for v in pair],
+        ).fetchall()
 
 
 def osm_brand(name: str | None, kind: str) -> str | None:
@@ -87,7 +84,7 @@ def build_osm_places(nodes: list[tuple], settlements: list[Settlement], stats: C
         if not geography.in_latvia(lon=lon, lat=lat, buffer_m=0):
             stats[f"{kind}: OSM nodes outside Latvia (clipped)"] += 1
             continue
-        if kind == "post_office" and name and brand_of(name, (("x", NOT_A_POST_OFFICE),)):
+        if kind == "post_office" and name and brand_of(name, (("courier", NOT_A_POST_OFFICE),)):
             stats["post_office: OSM couriers' depots (skipped)"] += 1
             continue
         tags = {tag: value}

@@ -9,6 +9,7 @@ from typing import Any
 
 from locator.gazetteer.geonames import ATTRIBUTION as GEONAMES_ATTRIBUTION
 from locator.gazetteer.geonames import GEONAMES_FILES
+from locator.importers.demo import OSM_SOURCE
 
 SHARED_FILES = {
     **GEONAMES_FILES,  # postcodes, places, towns
@@ -53,7 +54,7 @@ def sources() -> list[dict[str, Any]]:
             "opening hours are illustrative. Address = nearest GeoNames settlement.",
         },
         {
-            "name": "osm-2019",
+            "name": OSM_SOURCE,
             "title": "OpenStreetMap bank branches, ATMs, post offices and phone shops (Sept 2019)",
             "licence": "ODbL 1.0",
             "attribution": "© OpenStreetMap contributors",
