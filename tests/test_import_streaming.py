@@ -174,7 +174,10 @@ def test_with_skip_invalid_every_chunk_writes_its_valid_rows(session, tmp_path):
     path = write(tmp_path / "atms.csv", table)
     report = imported(session, read_csv(path), path, skip_invalid=True)
     assert report.inserted == N - 5 and len(report.rejected) == 5
-    assert report.rejected[-2] == (f"{path}:2002", f"duplicate id 'r-00100' in the file (first at {path}:102)")
+    assert report.rejected[-2] == (
+        f"{path}:2002",
+        f"duplicate id 'r-00100' in the file (first at {path}:102) (source_ref from column 'id')",
+    )
     assert session.execute(text("SELECT count(*) FROM places")).scalar() == N - 5
 
 
