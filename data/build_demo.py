@@ -1,6 +1,6 @@
 """Build the locator demo data set from the real public Latvian data in ../shared/data.
 
-Writes, deterministically (a fixed seed, sorted output, no timestamps: the same bytes on
+Writes, deterministically (nothing random, sorted output, no timestamps: the same bytes on
 every run):
 
   <boundaries>/latvia_outline.geojson   national outline (geoBoundaries, CC BY 4.0)
@@ -16,7 +16,7 @@ every run):
 Each layer is a module of data/demo_build/ (osm_places, post_offices, banks, dealers,
 closed_centres, fees, sources, boundaries); the GeoNames readers are shared with the
 gazetteer's build in locator.gazetteer.geonames. What is real and what is invented is
-explained in data/README.md and in each file's "metadata" member. Run from the repository
+explained in data/README.md and in each file's "metadata" (or "note") member. Run from the repository
 root:  python data/build_demo.py
 """
 
