@@ -351,3 +351,20 @@ def open_at(expression: str | None, at: datetime) -> bool | None:
         return None
     state = _state(c, _to_riga(at))
     return None if state == _UNKNOWN_STATE else state == State.OPEN
+
+
+def open_test(at: datetime | None):
+    """None for no moment, else ``expression -> bool``: open at ``at``, each distinct text evaluated once.
+
+    The nearest search's filter: unknown hours count as not open.
+    """
+    if at is None:
+        return None
+    known: dict[str | None, bool] = {}
+
+    def is_open(expression: str | None) -> bool:
+        if expression not in known:
+            known[expression] = open_at(expression, at) is True
+        return known[expression]
+
+    return is_open
