@@ -59,7 +59,7 @@ def test_switching_language_after_nothing_was_found_keeps_the_search(site, page)
     page.click("nav.lang button[lang=lv]")
     page.wait_for_selector(".search-result")
     assert page.evaluate("document.documentElement.lang") == "lv"
-    assert "Jūs meklējāt “xyzzy qwerty”." in page.inner_text(".search-result")
+    assert "Jūs meklējāt „xyzzy qwerty”." in page.inner_text(".search-result")
     assert page.input_value("#q") == "xyzzy qwerty" and "xyzzy" not in page.url
 
 

@@ -167,19 +167,40 @@ def test_an_approximate_find_shows_its_hint_above_the_results(app, client):
     assert f'<p class="hint">{escape(result.hint["lv"])}</p>' in latvian
 
 
+def test_picking_one_of_several_places_says_which_one_above_the_results(app, client):
+    from locator.gazetteer import search as geocode
+    from locator.web.app_state import app_state
+    from locator.web.requests import db_session
+
+    with app.test_request_context("/"):
+        result = geocode(app_state().search_geocoder(app.config, db_session), "Ozoli")
+    assert result.status == "ambiguous" and len(result.choices) > 1
+    html = search(client, "Ozoli").get_data(as_text=True)
+    buttons = re.findall(r'<button type="submit" class="link" name="pick" value="(\d+)">(.*?)</button>', html)
+    assert [unescape(label) for _, label in buttons] == [c.label for c in result.choices]
+    r = search(client, "Ozoli", pick=buttons[1][0])
+    assert r.status_code == 303 and "Ozoli" not in r.headers["Location"]
+    page = client.get(r.headers["Location"]).get_data(as_text=True)
+    summary = visible(re.search(r'<div id="results-summary".*?</div>', page, re.S).group(0))
+    assert summary.strip().endswith(f"of {result.choices[1].label}")
+
+
 # --- item 8: the language switch keeps the search; HTML error pages -------------------------------------
 
 
-def test_switching_language_on_a_nothing_found_page_asks_the_same_search_again(client):
-    html = search(client, "xyzzy qwerty", service="cash_deposit").get_data(as_text=True)
+@pytest.mark.parametrize(
+    ("typed", "latvian"), [("xyzzy qwerty", "Jūs meklējāt „xyzzy qwerty”."), ("Ozoli", "Kura no tām?")]
+)
+def test_switching_language_on_a_nothing_found_or_which_one_page_asks_the_same_search_again(client, typed, latvian):
+    html = search(client, typed, service="cash_deposit").get_data(as_text=True)
     switch = re.search(r'<form class="lang-switch" method="post" action="([^"]+)">(.*?)</form>', html, re.S)
     assert switch and switch.group(1) == "/search"
     fields = dict(re.findall(r'name="([^"]+)" value="([^"]*)"', switch.group(2)))
-    assert fields["q"] == "xyzzy qwerty" and fields["service"] == "cash_deposit"
+    assert fields["q"] == typed and fields["service"] == "cash_deposit"
     r = client.post(switch.group(1), data=fields)
     assert r.status_code == 200 and r.mimetype == "text/html"
     lv = r.get_data(as_text=True)
-    assert '<html lang="lv">' in lv and "Jūs meklējāt “xyzzy qwerty”." in lv
+    assert '<html lang="lv">' in lv and latvian in lv
 
 
 def test_a_search_url_opened_directly_goes_to_the_start_page_with_its_filters(client):

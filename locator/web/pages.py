@@ -120,12 +120,19 @@ def search(lang: str):
         result = geocode_search(geocoder, typed)
     except SearchUnavailable:
         return render_index(state, search={"status": "unavailable"}, typed=typed, status=503)
+    pick = request.form.get("pick", "")
+    if result.status == "ambiguous" and pick.isdigit() and int(pick) < len(result.choices):
+        # "Which one?" answered: the same search again, and the choice picked from its own list
+        return _found(state, result.choices[int(pick)], None)
     if result.status == "found":
-        choice = result.choices[0]
-        there = state.at_point(lat=choice.lat, lon=choice.lon)
-        remember_found(there, choice.label, result.hint)
-        return redirect(page_url("index") + "?" + there.query_string(), 303)
+        return _found(state, result.choices[0], result.hint)
     return render_index(state, search=result, typed=typed)
+
+
+def _found(state: PageState, choice, hint: dict[str, str] | None):
+    there = state.at_point(lat=choice.lat, lon=choice.lon)
+    remember_found(there, choice.label, hint)
+    return redirect(page_url("index") + "?" + there.query_string(), 303)
 
 
 @_lang_routes("/centres/")
