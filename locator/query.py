@@ -230,7 +230,10 @@ def _next_radius(radius: float, found: int, k: int, kth_distance: float | None) 
     return radius * min(max(factor, 1.5), 8.0)
 
 
-FIRST_BATCH = 32  # candidates per round when opening hours filter them (doubled as needed)
+# Candidates per round when opening hours filter them, multiplied as needed: a round costs about
+# the same for any batch (the box is ranked whole), so batches start large (bench/open_filter.py).
+FIRST_BATCH = 256
+BATCH_GROWTH = 4
 
 
 def nearest(
@@ -277,7 +280,7 @@ def nearest(
             good = good[:want]
             break
         if full and rows[-1].distance_m <= radius:  # the batch ended inside the circle: fetch more
-            batch *= 2
+            batch *= BATCH_GROWTH
             continue
         if radius >= limit:
             break
