@@ -137,6 +137,16 @@ def test_after_a_search_a_line_says_what_was_searched_and_found(client, demo_ses
     assert "Audēju" not in visible(re.search(r'<div id="results-summary".*?</div>', other, re.S).group(0))
 
 
+def test_a_search_where_nothing_matches_still_says_where_it_searched_and_takes_the_focus(client):
+    filters = {"kind": "bank_branch", "commission_free": "1", "open": "at", "at": "2026-12-06T12:00"}
+    r = search(client, "Audēju iela 16, Rīga", **filters)
+    html = client.get(r.headers["Location"]).get_data(as_text=True)
+    assert names_in_list(html) == []
+    box = re.search(r'<div id="results-summary".*?</div>', html, re.S).group(0)
+    assert 'data-focus="results-title"' in box and "Searched near Audēju iela 16, Rīga." in visible(box)
+    assert "No place that offers this is open Sun 12:00." in visible(box)
+
+
 @pytest.mark.parametrize(
     ("n", "lv"), [(1, "1 vieta"), (2, "2 vietas"), (10, "10 vietas"), (11, "11 vietas"), (21, "21 vieta")]
 )
