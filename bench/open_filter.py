@@ -61,7 +61,7 @@ def measure(url: str, points, engine_name: str) -> list[dict]:
     for label, moment in MOMENTS.items():
         times: dict[str, list[float]] = {v: [] for v in variants}
         wrong = 0
-        for i, (lat, lon) in enumerate(points[:20]):  # warm-up: radius hints, compiled SQL, parsed hours
+        for lat, lon in points[:20]:  # warm-up: radius hints, compiled SQL, parsed hours
             q = NearestQuery(lat=lat, lon=lon, k=K)
             nearest(session, replace(q, open_at=moment))
             old_page(session, q, moment)
