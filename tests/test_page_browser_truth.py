@@ -107,3 +107,14 @@ def test_the_place_page_shows_the_week_with_today_highlighted(site, page):
     assert today.evaluate("e => getComputedStyle(e).backgroundColor") != plain.evaluate(
         "e => getComputedStyle(e).backgroundColor"
     )
+
+
+def test_a_centre_page_numbers_each_place_once_on_the_list_and_the_map(site, page):
+    page.goto(f"{site}/en/centres/riga-audeju-iela")
+    page.wait_for_function("window.LOCATOR && Object.keys(window.LOCATOR.markers).length > 0")
+    numbers = page.locator(".results li").evaluate_all("items => items.map(li => li.dataset.n)")
+    assert numbers and len(set(numbers)) == page.evaluate("Object.keys(window.LOCATOR.markers).length")
+    firsts = page.locator(".results li:not(.repeated) .name").all_inner_texts()
+    assert len(firsts) == len(set(numbers))
+    dealers = page.locator("h2:has-text('Dealers and partner shops nearby') + ol .fee").all_inner_texts()
+    assert dealers and all(f.startswith("Buy a service: ") for f in dealers)
