@@ -100,16 +100,7 @@ class NearestQuery:
     open_at: datetime | None = None
 
     def __post_init__(self) -> None:
-        nearest_params.check_core(
-            lat=self.lat,
-            lon=self.lon,
-            service=self.service,
-            kinds=self.kinds,
-            max_distance_m=self.max_distance_m,
-            k=self.k,
-            offset=self.offset,
-            open_at=self.open_at,
-        )
+        nearest_params.check_core(**{name: getattr(self, name) for name in nearest_params.CoreQuery.model_fields})
 
     @classmethod
     def from_params(cls, params: nearest_params.NearestParams) -> NearestQuery:

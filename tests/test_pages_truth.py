@@ -294,6 +294,9 @@ def test_the_place_page_has_a_week_table_with_today_marked_and_its_source_in_lat
         ranges = hours.day_ranges(bank.place.opening_hours, d)
         assert text == (", ".join(f"{a:%H:%M}–{b:%H:%M}" for a, b, _ in ranges) or "slēgts")
     assert "Ilustratīvas bankas filiāles un bankomāti" in html and "Dati: GeoNames" in html
+    assert "Izdomātas Swedbank, SEB, Citadele un Luminor filiāles" in html  # the source's description
+    english = client.get(f"/en/places/{bank.place.id}").get_data(as_text=True)
+    assert "Invented branches and ATMs of Swedbank" in english and "Izdomātas" not in english
 
 
 def test_the_place_page_gives_the_address_with_its_municipality_once(client, demo_session):

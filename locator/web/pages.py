@@ -204,8 +204,9 @@ def centre(lang: str, slug: str):
 @_lang_routes("/places/<int:place_id>")
 def place(lang: str, place_id: int):
     g.lang = lang
+    db = db_session()
     try:
-        details = catalogue.place_details(db_session(), place_id)
+        details = catalogue.place_details(db, place_id)
     except UnknownPlace:
         abort(404)
     now = datetime.now(hours.RIGA)
@@ -215,6 +216,7 @@ def place(lang: str, place_id: int):
         status=hours.status(details.opening_hours, now),
         week=week.week(details.opening_hours, now.date(), g.lang),
         address=full_address(details.address, details.municipality),
+        source_description=catalogue.source_description(db, details.source.id),
     )
 
 
