@@ -71,7 +71,7 @@ def test_open_at_lists_the_nearest_open_places_as_the_api_ranks_them(site, page)
     assert listed(page) == [r["name"] for r in expected] and len(expected) == 10
     moment = datetime.fromisoformat(at).replace(tzinfo=hours.RIGA)
     assert all(hours.open_at(r["opening_hours"], moment) for r in expected)
-    assert "only places open Wed 23:00" in page.inner_text("#results-summary")
+    assert "only places open Wed 2 Dec 23:00" in page.inner_text("#results-summary")
 
 
 def test_open_at_without_a_time_asks_for_one(site, page):

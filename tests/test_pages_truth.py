@@ -70,12 +70,12 @@ def test_nothing_open_within_the_distance_says_how_many_are_there_and_how_far_th
     q = NearestQuery(**where, kinds=("bank_branch",), commission_free=True, max_distance_m=5000.0, k=50)
     in_range = nearest(demo_session, q)
     assert in_range and not [m for m in in_range if hours.open_at(m.place.opening_hours, moment)]
-    assert f"{len(in_range)} places within 5 km, none open Wed 23:00." in html
+    assert f"{len(in_range)} places within 5 km, none open Wed 2 Dec 23:00." in html
     open_anywhere = nearest(demo_session, replace(q, max_distance_m=None, k=1, open_at=moment))
     if open_anywhere:
-        assert f"The nearest one open Wed 23:00 is {open_anywhere[0].place.name}" in html
+        assert f"The nearest one open Wed 2 Dec 23:00 is {open_anywhere[0].place.name}" in html
     else:
-        assert "No place that offers this is open Wed 23:00." in html
+        assert "No place that offers this is open Wed 2 Dec 23:00." in html
     assert "within reach" not in html
 
 
@@ -88,7 +88,7 @@ def test_nothing_open_anywhere_says_when_the_nearest_opens(client, demo_session)
     nearest_bank = nearest(demo_session, NearestQuery(**AUDEJU, kinds=("bank_branch",), commission_free=True, k=1))
     opens = hours.status(nearest_bank[0].place.opening_hours, datetime(2026, 12, 6, 12, 0, tzinfo=hours.RIGA))
     assert not opens.open, "the demo's bank branches are closed on Sundays"
-    assert "No place that offers this is open Sun 12:00." in html
+    assert "No place that offers this is open Sun 6 Dec 12:00." in html
     assert f"The nearest at any time is {nearest_bank[0].place.name}" in html and "opens Mon" in html
 
 
@@ -144,7 +144,7 @@ def test_a_search_where_nothing_matches_still_says_where_it_searched_and_takes_t
     assert names_in_list(html) == []
     box = re.search(r'<div id="results-summary".*?</div>', html, re.S).group(0)
     assert 'data-focus="results-title"' in box and "Searched near Audēju iela 16, Rīga." in visible(box)
-    assert "No place that offers this is open Sun 12:00." in visible(box)
+    assert "No place that offers this is open Sun 6 Dec 12:00." in visible(box)
 
 
 @pytest.mark.parametrize(

@@ -72,6 +72,14 @@ def date_text(value: str | date, *, on: bool = False) -> str:
     return f"{day.day} {format_date(day, format='MMMM')} {day.year}"
 
 
+def moment_text(moment: datetime) -> str:
+    """A chosen moment with its date, so a day weeks away is not read as this week's: "trešd., 2. dec. 23:00" / "Wed 2 Dec 23:00"."""
+    day = moment.date()
+    if current_language() == "lv":
+        return f"{format_date(day, format='EEE')}, {day_month(day)} {clock(moment)}"
+    return f"{format_date(day, format='EEE')} {day_month(day)} {clock(moment)}"
+
+
 def weekday_name(day: date) -> str:
     """ "pirmdiena" / "Monday"."""
     return format_date(day, format="EEEE")
@@ -136,6 +144,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["weekday_clock"] = weekday_clock
     app.jinja_env.filters["date_text"] = date_text
     app.jinja_env.filters["weekday_name"] = weekday_name
+    app.jinja_env.filters["moment_text"] = moment_text
     app.jinja_env.filters["day_month"] = day_month
     app.jinja_env.globals["data_text"] = data_text
     app.jinja_env.globals["condition_text"] = condition_text
