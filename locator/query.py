@@ -20,7 +20,7 @@ caller owns (the app's, or the one kept with the session).
 With ``open_at`` (hours are evaluated in Python) each round fetches a batch of
 candidates; the open ones up to ``min(r, last distance fetched)`` are all the
 open places in that disc, so k of them there settle it; a full batch ending
-inside the circle doubles the batch, otherwise ``r`` widens.
+inside the circle makes the next batch larger, otherwise ``r`` widens.
 """
 
 from __future__ import annotations
