@@ -59,17 +59,8 @@ from zoneinfo import ZoneInfo
 import holidays
 from opening_hours import OpeningHours, State
 
-__all__ = [
-    "RIGA",
-    "HoursStatus",
-    "status",
-    "is_valid",
-    "open_at",
-    "open_test",
-    "is_public_holiday",
-    "day_ranges",
-    "holiday_names",
-]
+__all__ = ["RIGA", "HoursStatus", "status", "is_valid", "open_at", "open_test", "is_public_holiday"]
+__all__ += ["day_ranges", "holiday_names"]
 
 RIGA = ZoneInfo("Europe/Riga")
 
