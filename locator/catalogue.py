@@ -191,3 +191,8 @@ def place_details(session: Session, place_id: int) -> PlaceDetails:
         offers,
         source,
     )
+
+
+def source_description(session: Session, source_id: int) -> str | None:
+    """A source's description (what is real in it and what is not), for the place page."""
+    return session.execute(select(Source.description).where(Source.id == source_id)).scalar()

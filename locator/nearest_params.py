@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Annotated, Any, ClassVar, Literal
 
 from annotated_types import Ge, Le, MinLen
@@ -20,6 +21,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationEr
 from pydantic_core import PydanticCustomError
 
 from .domain.geography import in_latvia
+from .domain.hours import RIGA
 from .domain.vocabulary import KINDS, SERVICES
 from .errors import InvalidQuery, OutsideServiceArea
 
@@ -54,6 +56,11 @@ KIND_HELP = "Only places of these kinds (comma-separated or repeated): " + ", ".
 DISTANCE_HELP = "Only places within this many metres (geodesic)."
 K_HELP = "How many places, closest first."
 OFFSET_HELP = "Skip this many places first: the next page starts at offset + k."
+OPEN_AT_HELP = (
+    "Only places open at this moment, by their opening hours: ISO 8601 date and time, "
+    "Riga time unless it has an offset (e.g. 2026-12-24T18:00). Unknown hours count as not open."
+)
+OPEN_NOW_HELP = "true: only places open now (open_at with the current time)."
 
 
 class NearestParams(BaseModel):
@@ -80,6 +87,16 @@ class NearestParams(BaseModel):
     max_distance_m: Distance | None = Field(None, description=DISTANCE_HELP)
     k: int = Field(5, ge=1, le=50, description=K_HELP)
     offset: Offset = Field(0, description=OFFSET_HELP)
+    open_at: datetime | None = Field(None, description=OPEN_AT_HELP)
+    open_now: bool = Field(False, description=OPEN_NOW_HELP)
+
+    def moment(self) -> datetime | None:
+        """The moment the places must be open at (``open_now``: now), aware, Riga time; None for any time."""
+        if self.open_now:
+            return datetime.now(RIGA)
+        if self.open_at is None:
+            return None
+        return self.open_at.replace(tzinfo=RIGA) if self.open_at.tzinfo is None else self.open_at.astimezone(RIGA)
 
     @field_validator("kind", mode="before")
     @classmethod
@@ -91,6 +108,12 @@ class NearestParams(BaseModel):
             names = [v.strip() for raw in value for v in raw.split(",") if v.strip()]
             return tuple(dict.fromkeys(names)) or None
         return value
+
+    @model_validator(mode="after")
+    def _one_moment(self) -> NearestParams:
+        if self.open_now and self.open_at is not None:
+            raise PydanticCustomError("two_moments", "open_now and open_at ask for two moments; give one")
+        return self
 
     @model_validator(mode="after")
     def _in_service_area(self, info) -> NearestParams:
@@ -213,6 +236,7 @@ class CoreQuery(BaseModel):
     max_distance_m: Distance | None
     k: Annotated[int, Field(ge=1)]
     offset: Annotated[int, Field(ge=0)]
+    open_at: datetime | None
 
 
 def check_core(**fields: Any) -> None:
@@ -249,6 +273,8 @@ def invalid_query(model: type[BaseModel], exc: ValidationError) -> InvalidQuery:
     kind, loc, raw = error["type"], error["loc"], error["input"]
     if kind == "outside_service_area":
         return OutsideServiceArea(error["msg"], param="lat")
+    if kind == "two_moments":
+        return InvalidQuery(error["msg"], param="open_at")
     field = str(loc[0]) if loc else "lat"
     name = PARAM_OF.get(field, field)
     if kind == "missing":
@@ -261,6 +287,8 @@ def invalid_query(model: type[BaseModel], exc: ValidationError) -> InvalidQuery:
         return InvalidQuery(f"{name} must be a finite number, not {raw!r}", param=name)
     if kind in ("int_parsing", "int_type", "int_from_float"):
         return InvalidQuery(f"{name} must be a whole number, not {raw!r}", param=name)
+    if kind in ("datetime_parsing", "datetime_from_date_parsing", "datetime_type"):
+        return InvalidQuery(f"{name} must be a date and time such as 2026-12-24T18:00, not {raw!r}", param=name)
     if kind in ("bool_parsing", "bool_type"):
         return InvalidQuery(f"{name} must be true or false, not {raw!r}", param=name)
     if kind in ("literal_error", "too_short"):

@@ -17,19 +17,24 @@ were found.  The first ``r`` comes from the radius that settled recent queries
 with the same filters, so a typical query takes one round; those radii and the
 compiled SQL live in a :class:`~locator.query_memory.NearestMemory` that the
 caller owns (the app's, or the one kept with the session).
+With ``open_at`` (hours are evaluated in Python) each round fetches a batch of
+candidates; the open ones up to ``min(r, last distance fetched)`` are all the
+open places in that disc, so k of them there settle it; a full batch ending
+inside the circle makes the next batch larger, otherwise ``r`` widens.
 """
 
 from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field, replace
+from datetime import datetime
 from decimal import Decimal
 
 from sqlalchemy import ColumnElement, Float, Integer, Select, String, bindparam, select
 from sqlalchemy.orm import Session
 
 from . import nearest_params
-from .domain import fees
+from .domain import fees, hours
 from .domain.fees import ANYONE, Customer
 from .errors import UnknownPlace
 from .models import ClosedCentre, Offer, Place, lat_lon
@@ -84,7 +89,9 @@ class NearestQuery:
     """What to look for, validated on construction by the one declaration (raises InvalidQuery with ``param``).
 
     ``offset`` skips the nearest places first: the page after ``k`` places is
-    ``offset=k``, ranked exactly like the first.
+    ``offset=k``, ranked exactly like the first.  ``open_at`` keeps only places
+    whose opening hours say open at that moment (naive: Riga wall time); a
+    place with unknown hours is not known to be open and is left out.
     """
 
     lat: float
@@ -96,17 +103,10 @@ class NearestQuery:
     max_distance_m: float | None = None
     k: int = 5
     offset: int = 0
+    open_at: datetime | None = None
 
     def __post_init__(self) -> None:
-        nearest_params.check_core(
-            lat=self.lat,
-            lon=self.lon,
-            service=self.service,
-            kinds=self.kinds,
-            max_distance_m=self.max_distance_m,
-            k=self.k,
-            offset=self.offset,
-        )
+        nearest_params.check_core(**{name: getattr(self, name) for name in nearest_params.CoreQuery.model_fields})
 
     @classmethod
     def from_params(cls, params: nearest_params.NearestParams) -> NearestQuery:
@@ -121,6 +121,7 @@ class NearestQuery:
             max_distance_m=params.max_distance_m,
             k=params.k,
             offset=params.offset,
+            open_at=params.moment(),
         )
 
     def shape(self) -> tuple[int, bool, int]:
@@ -203,7 +204,7 @@ def _nearest_statement(backend: Backend, shape: tuple[int, bool, int]) -> Select
 
 def _bound_values(query: NearestQuery) -> dict:
     """The values of the statement's bound parameters, but for the box."""
-    values = {
+    return {
         "lat": float(query.lat),
         "lon": float(query.lon),
         "service": query.service,
@@ -211,7 +212,6 @@ def _bound_values(query: NearestQuery) -> dict:
         **fees.condition_params(query.customer),
         **{f"kind_{i}": kind for i, kind in enumerate(query.kinds or ())},
     }
-    return values
 
 
 def _box_values(query: NearestQuery, radius_m: float) -> dict:
@@ -227,6 +227,12 @@ def _next_radius(radius: float, found: int, k: int, kth_distance: float | None) 
     return radius * min(max(factor, 1.5), 8.0)
 
 
+# Candidates per round when opening hours filter them, multiplied as needed: a round costs about
+# the same for any batch (the box is ranked whole), so batches start large (bench/open_filter.py).
+FIRST_BATCH = 256
+BATCH_GROWTH = 4
+
+
 def nearest(
     session: Session,
     query: NearestQuery,
@@ -238,10 +244,11 @@ def nearest(
 
     Ordered by geodesic distance (ties by place id); only places within
     ``max_distance_m`` when it is given; with ``commission_free`` only those
-    where the customer pays nothing.  A later page is the same ranking as the
-    first: the search finds the ``offset + k`` nearest and skips ``offset``.
-    ``memory`` keeps compiled SQL and radius hints between calls (default: the
-    one kept with ``session``).
+    where the customer pays nothing; with ``open_at`` only those open then
+    (chosen before the k nearest are taken, see the module's docstring).
+    A later page is the same ranking as the first: the search finds the
+    ``offset + k`` nearest and skips ``offset``.  ``memory`` keeps compiled SQL
+    and radius hints between calls (default: the one kept with ``session``).
     """
     if memory is None:
         memory = memory_of(session)
@@ -250,24 +257,35 @@ def nearest(
     compiled = _compiled(conn, backend, query.shape(), memory)
     params = _bound_values(query)
     want = query.k + query.offset
-    hint_key = (backend.name, query.service, query.shape(), query.kinds, want)
+    keep = hours.open_test(query.open_at)
+    hint_key = (backend.name, query.service, query.shape(), query.kinds, want, keep is not None)
     limit = min(query.max_distance_m or LAST_RADIUS_M, LAST_RADIUS_M)
     radius = min(memory.first_radius(hint_key, FIRST_RADIUS_M), limit)
+    batch = want if keep is None else max(FIRST_BATCH, 4 * want)
     if trace is not None:
         trace.sql = compiled.sql
     while True:
-        round_params = {**params, **_box_values(query, radius)}
+        round_params = {**params, "k": batch, **_box_values(query, radius)}
         rows = conn.exec_driver_sql(compiled.sql, compiled.params(round_params)).all()
         if trace is not None:
             trace.radii_m.append(radius)
-        inside = [r for r in rows if r.distance_m <= radius]
-        if len(inside) == want or radius >= limit:
+        full = len(rows) == batch
+        # Every place within `seen` of the origin is among the rows.
+        seen = min(radius, rows[-1].distance_m) if full else radius
+        good = [r for r in rows if r.distance_m <= seen and (keep is None or keep(r.opening_hours))]
+        if len(good) >= want:
+            good = good[:want]
             break
-        kth = rows[-1].distance_m if len(rows) == want else None
-        radius = min(_next_radius(radius, len(inside), want, kth), limit)
+        if full and rows[-1].distance_m <= radius:  # the batch ended inside the circle: fetch more
+            batch *= BATCH_GROWTH
+            continue
+        if radius >= limit:
+            break
+        kth = rows[-1].distance_m if full and keep is None else None
+        radius = min(_next_radius(radius, len(good), want, kth), limit)
     # Remember the radius that would have settled this query in one round.
-    memory.remember_radius(hint_key, inside[-1].distance_m * 1.02 if len(inside) == want else radius)
-    return [_match(r) for r in inside[query.offset :]]
+    memory.remember_radius(hint_key, good[-1].distance_m * 1.02 if len(good) == want else radius)
+    return [_match(r) for r in good[query.offset :]]
 
 
 CENT = Decimal("0.01")
@@ -331,16 +349,7 @@ def _centre_rows(session: Session, where=None, *, limit: int | None = None, offs
     if limit is not None or offset:
         stmt = stmt.limit(limit).offset(offset)
     return [
-        CentreSummary(
-            id=r.id,
-            slug=r.slug,
-            name=r.name,
-            address=r.address,
-            municipality=r.municipality,
-            lat=r.lat,
-            lon=r.lon,
-            closed_on=r.closed_on.isoformat(),
-        )
+        CentreSummary(r.id, r.slug, r.name, r.address, r.municipality, r.lat, r.lon, r.closed_on.isoformat())
         for r in session.execute(stmt)
     ]
 

@@ -24,6 +24,8 @@ def test_the_schema_gives_every_parameter_its_description_default_and_bounds():
         "max_distance_m",
         "k",
         "offset",
+        "open_at",
+        "open_now",
     }
     assert all(p.get("description") for p in props.values())
     assert schema["required"] == ["lat", "lon"] and schema["additionalProperties"] is False

@@ -49,7 +49,8 @@ def test_nothing_in_range_still_says_how_far_the_nearest_is(client):
     html = client.get("/en/?lat=57.700&lon=21.900&filtered=1&commission_free=1&kind=bank_branch&max_km=1").get_data(
         as_text=True
     )
-    assert "Nothing matches within reach. The nearest is" in html and " km away" in html
+    assert "No place within 1 km matches." in html and "The nearest is" in html and " km away" in html
+    assert "within reach" not in html
 
 
 def test_a_shared_link_holds_the_rounded_point_and_the_filters_never_an_address(client):
@@ -80,7 +81,8 @@ def test_an_unknown_search_says_so_and_suggests_what_to_type(client):
     page = client.get("/en/").get_data(as_text=True)
     token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
     html = client.post("/en/search", data={"csrf_token": token, "q": "xyzzy qwerty"}).get_data(as_text=True)
-    assert "Nothing found for “xyzzy qwerty”." in html and "LV-1050" in html
+    assert "You searched for “xyzzy qwerty”." in html and "LV-1050" in html
+    assert html.count("Nothing found") == 1  # the hint's words, not repeated by the page
 
 
 def test_the_centre_page_shows_where_to_pay_the_post_office_and_dealers(client):

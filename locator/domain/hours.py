@@ -59,7 +59,8 @@ from zoneinfo import ZoneInfo
 import holidays
 from opening_hours import OpeningHours, State
 
-__all__ = ["RIGA", "HoursStatus", "status", "is_valid", "open_at", "is_public_holiday"]
+__all__ = ["RIGA", "HoursStatus", "status", "is_valid", "open_at", "open_test", "is_public_holiday"]
+__all__ += ["day_ranges", "holiday_names"]
 
 RIGA = ZoneInfo("Europe/Riga")
 
@@ -351,3 +352,47 @@ def open_at(expression: str | None, at: datetime) -> bool | None:
         return None
     state = _state(c, _to_riga(at))
     return None if state == _UNKNOWN_STATE else state == State.OPEN
+
+
+def open_test(at: datetime | None):
+    """None for no moment, else ``expression -> bool``: open at ``at``, each distinct text evaluated once.
+
+    The nearest search's filter: unknown hours count as not open.
+    """
+    if at is None:
+        return None
+    known: dict[str | None, bool] = {}
+
+    def is_open(expression: str | None) -> bool:
+        if expression not in known:
+            known[expression] = open_at(expression, at) is True
+        return known[expression]
+
+    return is_open
+
+
+def day_ranges(expression: str | None, day: date) -> list[tuple[datetime, datetime, bool | None]] | None:
+    """The open (True) and unknown (None) stretches of ``day`` in Riga time, as (start, end, state).
+
+    A stretch past midnight ends at the next midnight (the next day has its own).  The day's
+    public holiday, if any, is applied as :func:`status` applies it.  None when the hours are
+    not known (no or an unparsable expression); [] for a day closed throughout.
+    """
+    c = _compile(expression) if expression is not None else None
+    if c is None:
+        return None
+    start, end = _midnight(day), _midnight(day + timedelta(days=1))
+    ranges = []
+    for begin, finish, state, _comment in _evaluator(c, day).intervals(start, end):
+        if state in (State.OPEN, _UNKNOWN_STATE):
+            ranges.append((max(begin, start), min(finish or end, end), True if state == State.OPEN else None))
+    return ranges
+
+
+def holiday_names(start: date, days: int, lang: str = "lv") -> dict[date, str]:
+    """The Latvian public holidays in the ``days`` days from ``start``, named in ``lang`` ("lv" or "en")."""
+    end = start + timedelta(days=days - 1)
+    names = holidays.country_holidays(
+        "LV", years=range(start.year, end.year + 1), language="lv" if lang == "lv" else "en_US"
+    )
+    return {d: name for d, name in sorted(names.items()) if start <= d <= end}

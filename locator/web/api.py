@@ -76,6 +76,7 @@ def _query_echo(q: query.NearestQuery) -> dict:
         "max_distance_m": q.max_distance_m,
         "k": q.k,
         "offset": q.offset,
+        "open_at": q.open_at.isoformat(timespec="minutes") if q.open_at else None,
     }
 
 

@@ -53,9 +53,52 @@ def weekday_clock(moment: datetime) -> str:
     return format_datetime(moment, format="EEE HH:mm")
 
 
-def date_text(iso: str) -> str:
-    """ "2026. gada 31. janv." / "Jan 31, 2026"."""
-    return format_date(date.fromisoformat(iso), format="medium")
+# "31. martā": the locative, for a date that says when ("closed on 31 March").
+LV_MONTHS_ON = (
+    "janvārī", "februārī", "martā", "aprīlī", "maijā", "jūnijā",
+    "jūlijā", "augustā", "septembrī", "oktobrī", "novembrī", "decembrī",
+)  # fmt: skip
+
+
+def date_text(value: str | date, *, on: bool = False) -> str:
+    """A date in the page's language: "2027. gada 31. marts" / "31 March 2027".
+
+    ``on``: the form that says when something happens, "2027. gada 31. martā" in Latvian
+    (the locative; Babel's CLDR data has only the nominative); English is the same either way.
+    ``value`` is a date or an ISO date.
+    """
+    day = date.fromisoformat(value) if isinstance(value, str) else value
+    if current_language() == "lv":
+        month = LV_MONTHS_ON[day.month - 1] if on else format_date(day, format="MMMM")
+        return f"{day.year}. gada {day.day}. {month}"
+    return f"{day.day} {format_date(day, format='MMMM')} {day.year}"
+
+
+def moment_text(moment: datetime) -> str:
+    """A chosen moment with its date, so a day weeks away is not read as this week's: "trešd., 2. dec. 23:00" / "Wed 2 Dec 23:00"."""
+    day = moment.date()
+    if current_language() == "lv":
+        return f"{format_date(day, format='EEE')}, {day_month(day)} {clock(moment)}"
+    return f"{format_date(day, format='EEE')} {day_month(day)} {clock(moment)}"
+
+
+def weekday_name(day: date) -> str:
+    """ "pirmdiena" / "Monday"."""
+    return format_date(day, format="EEEE")
+
+
+def day_month(day: date) -> str:
+    """ "18. nov." / "18 Nov"."""
+    return f"{day.day}. {format_date(day, format='MMM')}" if current_language() == "lv" else format_date(day, "d MMM")
+
+
+def data_text(text: str | None) -> str:
+    """A text that came with the data (a source's title, licence, attribution) in the page's language.
+
+    The catalogue translates the texts of the sources locator ships; any other text (an
+    import's own) is shown as it was given.
+    """
+    return _(text) if text and text.strip() else (text or "")
 
 
 def condition_text(condition: str) -> str:
@@ -102,6 +145,10 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["clock"] = clock
     app.jinja_env.filters["weekday_clock"] = weekday_clock
     app.jinja_env.filters["date_text"] = date_text
+    app.jinja_env.filters["weekday_name"] = weekday_name
+    app.jinja_env.filters["moment_text"] = moment_text
+    app.jinja_env.filters["day_month"] = day_month
+    app.jinja_env.globals["data_text"] = data_text
     app.jinja_env.globals["condition_text"] = condition_text
     app.jinja_env.globals["switch_language_url"] = switch_language_url
     app.jinja_env.globals["current_language"] = current_language

@@ -32,7 +32,7 @@ class PageState:
     salary_card: str | None = None
     kind: str | None = None
     open: str = ""  # "" (any time), "now", or "at"
-    at: str | None = None  # "YYYY-MM-DDTHH:MM", Riga local time, when open == "at"
+    at: str | None = None  # "YYYY-MM-DDTHH:MM", Riga local time, when open == "at" (None: a form error, "at")
     max_km: int | None = None
     problems: tuple[str, ...] = ()
 
@@ -68,12 +68,12 @@ class PageState:
         if when not in ("", "now", "at"):
             problems.append("open")
             when = ""
-        if when == "at":
+        if when == "at":  # "open at" without a usable time is a form error, never "any time"
             try:
                 datetime.strptime(at or "", "%Y-%m-%dT%H:%M")
             except ValueError:
                 problems.append("at")
-                when, at = "", None
+                at = None
         max_km = None
         if args.get("max_km"):
             try:
