@@ -44,6 +44,8 @@ class _Hit:
     name_words: int
     number: str | None = None
     ignored: str | None = None
+    distance: int = 0  # spelling distance in edits from what was typed (NameIndex.distance)
+    typed: str = ""
 
 
 class Gazetteer(Geocoder):
@@ -187,6 +189,7 @@ class Gazetteer(Geocoder):
                         # a street with the wrong town is worse than the town alone
                         penalty = 0 if ok else (3 if e.kind == "address" else 1)
                         hit = _Hit(e, None, tier, penalty, len(name), number, None if ok or not ctx else " ".join(ctx))
+                        hit.distance, hit.typed = index.distance(key, e), key
                         score = (hit.penalty, hit.tier, -hit.name_words)
                         if best_score is None or score < best_score:
                             best, best_score = [hit], score
@@ -194,7 +197,7 @@ class Gazetteer(Geocoder):
                             best.append(hit)
             if best:
                 break
-        best.sort(key=lambda h: (-h.entry.weight, h.entry.label, h.entry.lat))
+        best.sort(key=lambda h: (h.distance, -h.entry.weight, h.entry.label, h.entry.lat))
         return best
 
     def _location(self, hit: _Hit) -> Location:
@@ -224,8 +227,13 @@ class Gazetteer(Geocoder):
             "label": label,
             "municipality": e.municipality,
             "weight": e.weight,
+            "spelling_distance": hit.distance,
             **e.detail,
         }
+        if e.aliases and hit.typed:
+            matched = self.names.matched_name(hit.typed, e)
+            if matched != e.name:
+                raw["matched_name"] = matched  # the other name that was typed ('Mitau' for Jelgava)
         if e.kind == "address":
             raw["house_number"] = None
             if hit.number:
