@@ -25,7 +25,9 @@ from geopy.location import Location
 from ..config import VERSION
 from ..domain.geodesy import distances_m
 from ..domain.text import fold, words
+from . import farmsteads
 from .addresses import NUMBER_RE, POSTCODE_IN_RE, POSTCODE_ONLY_RE, address_records, street_entries
+from .cyrillic import to_latin
 from .files import DATA_DIR, PostcodeRow, base_data
 from .names import KIND_WEIGHT, TIER_NAMES, Entry, NameIndex, context_ok
 
@@ -70,6 +72,7 @@ class Gazetteer(Geocoder):
         user_agent: str | None = None,
     ) -> None:
         super().__init__(user_agent=user_agent or f"locator/{VERSION}")
+        self._data_dir = str(data_dir)
         self._base = base = base_data(str(data_dir))
         self.names, self.postcodes, self.settlements = base.names, base.postcodes, base.settlements
         self._streets = NameIndex(street_entries(records or ()))
@@ -136,7 +139,7 @@ class Gazetteer(Geocoder):
     # -- matching
 
     def _search(self, query: str) -> list[_Hit]:
-        q = unicodedata.normalize("NFC", query).strip()
+        q = to_latin(unicodedata.normalize("NFC", query)).strip()  # 'Рига' -> 'Riga'
         if not q:
             return []
         m = POSTCODE_ONLY_RE.match(fold(q))
@@ -151,6 +154,10 @@ class Gazetteer(Geocoder):
         parts = [words(p) for p in q.split(",")]
         parts = [p for p in parts if p]
         hits = self._match_parts(parts)
+        if not hits or hits[0].penalty or hits[0].tier > 1:  # not all of it explained: a farm name?
+            farm_tier, farms = farmsteads.resolve(parts, farmsteads.farm_index(self._data_dir), self.names)
+            if farms:
+                return [_Hit(e, None, farm_tier, 0, 1) for e in farms]
         if not hits and code and code in self.postcodes:
             return [_Hit(None, self.postcodes[code], 0, 0, 1)]
         return hits

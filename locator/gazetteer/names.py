@@ -190,9 +190,7 @@ class NameIndex:
             if found:
                 return 2, found
         if fuzzy and max_edits(key):
-            close = process.extract(
-                key, self.all_keys, scorer=OSA.distance, score_cutoff=max_edits(key), limit=None
-            )
+            close = process.extract(key, self.all_keys, scorer=OSA.distance, score_cutoff=max_edits(key), limit=None)
             found = list(dict.fromkeys(e for k, _, _ in close for e in self.lookup(k)))
             if found:
                 return 3, found
@@ -219,7 +217,7 @@ def where_words(*areas: str | None) -> frozenset[str]:
     return frozenset(w for a in areas if a for w in words(a) if w not in GENERIC_WORDS)
 
 
-def _stem_match(a: str, b: str) -> bool:
+def stem_match(a: str, b: str) -> bool:
     """Words equal up to a Latvian ending: 'tukums'~'tukuma', 'riga'~'rigas', 'cesis'~'cesu'."""
     if a == b:
         return True
@@ -233,7 +231,7 @@ def _stem_match(a: str, b: str) -> bool:
 
 def context_ok(context: Sequence[str], entry: Entry) -> bool:
     """Every non-generic context word ('saldus' of 'Ozoli, Saldus novads') names an area of ``entry``."""
-    return all(any(_stem_match(c, w) for w in entry.where) for c in context if c not in GENERIC_WORDS)
+    return all(any(stem_match(c, w) for w in entry.where) for c in context if c not in GENERIC_WORDS)
 
 
 def settlement_label(name: str, parish: str | None, municipality: str | None) -> str:

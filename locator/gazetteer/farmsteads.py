@@ -1,0 +1,203 @@
+"""Farmsteads and hamlets: Latvian rural addresses are farm names ("Lizums, „Akācijas”").
+
+OpenStreetMap (``osm_latvia_main_nodes_2019.sqlite`` in ../shared/data, ODbL 1.0, © OpenStreetMap
+contributors) has 68,148 named ``place=isolated_dwelling`` and 4,318 ``place=hamlet`` nodes of
+2019. :func:`build_farmsteads` writes them into ``farmsteads.tsv.gz`` with the municipality they
+lie in, the nearest settlement of the gazetteer and the parish of the nearest settlement that has
+one within 8 km (nearest on a plane scaled for 57°N: near a parish border the parish is
+approximate). A hamlet that a settlement
+of the same name within 3 km already gives is left out.
+
+Hundreds of farms share a name (223 „Kalniņi”), so a farm name is searched with the settlement
+it is near: :func:`resolve` picks, among the farms of that name, the one nearest the named
+settlement (at most :data:`FARM_NEAR_M` away), or those whose parish or municipality was named.
+A bare farm name is found only when it is unique, else it is a choice list.
+"""
+
+from __future__ import annotations
+
+import csv
+import gzip
+import io
+import math
+import sqlite3
+import unicodedata
+from collections import defaultdict
+from collections.abc import Sequence
+from functools import lru_cache
+from pathlib import Path
+
+from ..domain import geography
+from ..domain.geodesy import distance_m
+from ..domain.text import fold, words
+from .names import (
+    GENERIC_WORDS,
+    KIND_WEIGHT,
+    Entry,
+    NameIndex,
+    context_ok,
+    loose,
+    settlement_label,
+    stem_match,
+    where_words,
+)
+
+OSM_FILE = "osm_latvia_main_nodes_2019.sqlite"
+FARMSTEADS_FILE = "farmsteads.tsv.gz"
+FARMSTEAD_COLUMNS = ("name", "lat", "lon", "kind", "municipality", "parish", "near")
+ATTRIBUTION = "Farmsteads and hamlets: © OpenStreetMap contributors, ODbL 1.0"
+FARM_NEAR_M = 20_000.0
+"""A farm named with a settlement is at most this far from it (metres, geodesic)."""
+SAME_PLACE_M = 3000.0
+PARISH_NEAR_M = 8000.0
+"""A farm takes the parish of the nearest settlement that has one within this distance."""
+_OSM_KINDS = {"isolated_dwelling": "farmstead", "hamlet": "hamlet"}
+
+
+def build_farmsteads(osm_path: Path, out_dir: Path, settlements: Sequence[tuple]) -> dict[str, int]:
+    """Write farmsteads.tsv.gz from the OSM nodes file; ``settlements`` are the rows of
+    settlements.tsv (name, lat, lon, municipality, parish, …). Deterministic: rows sorted, 5
+    decimals, gzip with no time stamp or file name. Returns counts by kind."""
+    from shapely import STRtree, points
+
+    scale = math.cos(math.radians(57.0))
+    tree = STRtree(points([s[2] * scale for s in settlements], [s[1] for s in settlements]))
+    with_parish = [s for s in settlements if s[4]]
+    parish_tree = STRtree(points([s[2] * scale for s in with_parish], [s[1] for s in with_parish]))
+    with sqlite3.connect(f"file:{osm_path}?mode=ro", uri=True) as conn:
+        nodes = conn.execute(
+            "SELECT NAME, LAT, LON, VALUE FROM NODE WHERE TAG = 'place' AND VALUE IN"
+            " ('isolated_dwelling', 'hamlet') AND NAME IS NOT NULL AND TRIM(NAME) != '' ORDER BY ID"
+        ).fetchall()
+    same_name: dict[str, list[tuple]] = {}
+    for s in settlements:
+        same_name.setdefault(fold(s[0]), []).append(s)
+    rows, counts = [], {"farmsteads": 0, "hamlets": 0}
+    for name, lat, lon, value in nodes:
+        name = unicodedata.normalize("NFC", " ".join(name.split()))
+        if not words(name) or not geography.in_latvia(lon=lon, lat=lat):
+            continue
+        kind = _OSM_KINDS[value]
+        if kind == "hamlet" and any(
+            distance_m(lat1=lat, lon1=lon, lat2=s[1], lon2=s[2]) < SAME_PLACE_M for s in same_name.get(fold(name), ())
+        ):
+            continue
+        here = points(lon * scale, lat)
+        near = settlements[int(tree.query_nearest(here)[0])]
+        parish = with_parish[int(parish_tree.query_nearest(here)[0])]
+        parish_name = (
+            parish[4] if distance_m(lat1=lat, lon1=lon, lat2=parish[1], lon2=parish[2]) < PARISH_NEAR_M else ""
+        )
+        municipality = geography.municipality_of(lon=lon, lat=lat) or ""
+        rows.append((name, round(lat, 5), round(lon, 5), kind, municipality, parish_name, near[0]))
+        counts["farmsteads" if kind == "farmstead" else "hamlets"] += 1
+    rows.sort(key=lambda r: (fold(r[0]), r[0], r[1], r[2]))
+    text = io.StringIO(newline="")
+    w = csv.writer(text, delimiter="\t", lineterminator="\n")
+    w.writerow(FARMSTEAD_COLUMNS)
+    for r in rows:
+        w.writerow([f"{v:.5f}" if isinstance(v, float) else v for v in r])
+    path = Path(out_dir) / FARMSTEADS_FILE
+    with path.open("wb") as raw, gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=0, compresslevel=9) as gz:
+        gz.write(text.getvalue().encode("utf-8"))
+    return counts
+
+
+class Farms:
+    """The farmsteads and hamlets as parallel lists (72,000 rows: no Entry per row until one
+    matches), by folded name and by loose spelling."""
+
+    def __init__(self, rows: list[dict[str, str]]) -> None:
+        strings: dict[str, str] = {}  # one copy of each municipality, parish and settlement name
+        self.rows = [tuple(strings.setdefault(r[c], r[c]) for c in FARMSTEAD_COLUMNS) for r in rows]
+        self.exact: dict[str, list[int]] = defaultdict(list)
+        self.loose: dict[str, list[int]] = defaultdict(list)
+        for i, r in enumerate(self.rows):
+            key = " ".join(words(r[0]))
+            self.exact[key].append(i)
+            self.loose[loose(key)].append(i)
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def entry(self, i: int) -> Entry:
+        name, lat, lon, kind, municipality, parish, near = self.rows[i]
+        shown = f"„{name}”" if kind == "farmstead" else name
+        return Entry(
+            kind=kind,
+            name=name,
+            label=settlement_label(shown, parish, municipality),
+            lat=float(lat),
+            lon=float(lon),
+            municipality=municipality or None,
+            weight=KIND_WEIGHT[kind],
+            where=where_words(municipality, parish, near),
+            detail={"settlement_kind": kind, "parish": parish or None, "near": near},
+        )
+
+    def match(self, key: str) -> tuple[int, list[Entry]]:
+        """(0, farms) named ``key`` exactly, (1, farms) in a loose spelling, or (4, [])."""
+        if key in self.exact:
+            return 0, [self.entry(i) for i in self.exact[key]]
+        found = self.loose.get(loose(key))
+        return (1, [self.entry(i) for i in found]) if found else (4, [])
+
+
+@lru_cache(maxsize=4)
+def farm_index(data_dir: str) -> Farms:
+    """The farmsteads and hamlets of ``data_dir``, read once per process and folder on first use."""
+    path = Path(data_dir) / FARMSTEADS_FILE
+    if not path.exists():
+        return Farms([])
+    with gzip.open(path, "rt", encoding="utf-8", newline="") as fh:
+        return Farms(list(csv.DictReader(fh, delimiter="\t")))
+
+
+def resolve(parts: list[list[str]], farms: Farms, names: NameIndex) -> tuple[int, list[Entry]]:
+    """(tier, farms) for a query split at commas into folded words ``parts``: one part names the
+    farm (exactly or in a loose spelling), the others, if any, the settlement, parish or
+    municipality it is near. With a settlement: the one farm of that name nearest to it (within
+    FARM_NEAR_M). With a parish or municipality: the farms there. Without context: all farms of
+    the name (a unique one is found, several are a choice). (4, []) when no farm fits."""
+    splits = []
+    for i, part in enumerate(parts):
+        splits.append((part, [w for j, p in enumerate(parts) if j != i for w in p]))
+    if len(parts) == 1 and len(parts[0]) > 1:  # 'Lizums Akācijas': no comma
+        p = parts[0]
+        for k in range(1, len(p)):
+            splits += [(p[k:], p[:k]), (p[:k], p[k:])]
+    for name, context in splits:
+        tier, found = farms.match(" ".join(name))
+        if not found or tier > 1:
+            continue
+        ctx = [c for c in context if c not in GENERIC_WORDS]
+        if not ctx:
+            if len(parts) == 1 and name == parts[0]:
+                return tier, sorted(found, key=lambda e: e.label)
+            continue
+        anchors = _anchors(ctx, names)
+        if anchors:
+            best, best_d = None, FARM_NEAR_M
+            for f in found:
+                d = min(distance_m(lat1=f.lat, lon1=f.lon, lat2=a.lat, lon2=a.lon) for a in anchors)
+                if d <= best_d:
+                    best, best_d = f, d
+            if best is not None:
+                return tier, [best]
+        there = [f for f in found if context_ok(ctx, f)]
+        if there:
+            return tier, sorted(there, key=lambda e: e.label)
+    return 4, []
+
+
+def _anchors(ctx: list[str], names: NameIndex) -> list[Entry]:
+    """The settlements the context words name: by name (exact, loose or other name), else those
+    whose own name matches every word up to a Latvian ending ('lizuma' of 'Lizuma pagasts')."""
+    tier, found = names.match(" ".join(ctx), fuzzy=False)
+    if found and tier <= 1:
+        return [e for e in found if e.kind == "settlement"]
+    return [
+        e
+        for e in names.entries
+        if e.kind == "settlement" and all(any(stem_match(c, w) for w in e.key.split()) for c in ctx)
+    ]
