@@ -39,7 +39,7 @@ def to_latin(text: str) -> str:
         low = ch.lower()
         if low in _IOTATED:
             start = not prev or not prev.isalpha() or prev in _VOWELS_AND_SIGNS
-            if low == "е" and prev in "иі":
+            if low == "е" and prev and prev in "иі":
                 start = False  # 'ие' is the Latvian diphthong 'ie' (Лиепая -> Liepaja)
             latin = _IOTATED[low][0 if start else 1]
         else:

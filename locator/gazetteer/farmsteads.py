@@ -20,6 +20,7 @@ import csv
 import gzip
 import io
 import math
+import re
 import sqlite3
 import unicodedata
 from collections import defaultdict
@@ -153,41 +154,60 @@ def farm_index(data_dir: str) -> Farms:
         return Farms(list(csv.DictReader(fh, delimiter="\t")))
 
 
-def resolve(parts: list[list[str]], farms: Farms, names: NameIndex) -> tuple[int, list[Entry]]:
-    """(tier, farms) for a query split at commas into folded words ``parts``: one part names the
-    farm (exactly or in a loose spelling), the others, if any, the settlement, parish or
-    municipality it is near. With a settlement: the one farm of that name nearest to it (within
-    FARM_NEAR_M). With a parish or municipality: the farms there. Without context: all farms of
-    the name (a unique one is found, several are a choice). (4, []) when no farm fits."""
-    splits = []
-    for i, part in enumerate(parts):
-        splits.append((part, [w for j, p in enumerate(parts) if j != i for w in p]))
-    if len(parts) == 1 and len(parts[0]) > 1:  # 'Lizums Akācijas': no comma
-        p = parts[0]
-        for k in range(1, len(p)):
-            splits += [(p[k:], p[:k]), (p[:k], p[k:])]
+QUOTED_RE = re.compile(r"[„“”\"'«»‘’‚]\s*([^„“”\"'«»‘’‚]+?)\s*[„“”\"'«»‘’‚]")
+"""A farm name in quotes ('„Akācijas”', '"Akācijas"', '«Akācijas»'): which part is the farm."""
+
+
+def resolve(query: str, farms: Farms, names: NameIndex) -> tuple[int, list[Entry]]:
+    """(tier, farms) for ``query``: one part names the farm (exactly or in a loose spelling), the
+    others, if any, the settlement, parish or municipality it is near. The part in quotes is the
+    farm; without quotes each comma-separated part is tried, and the reading whose settlement is
+    the most populous wins ('Ērgļi, Avotiņi': the farm „Avotiņi” near the town Ērgļi). With a
+    settlement: the one farm of that name nearest to it (within FARM_NEAR_M). With a parish or
+    municipality ('Lizuma pagasts'): of the farms there, the one nearest the settlement the area
+    is named after, or all of them. Without context: all farms of the name (a unique one is
+    found, several are a choice). (4, []) when no farm fits."""
+    quoted = QUOTED_RE.search(query)
+    if quoted:
+        rest = query[: quoted.start()] + " " + query[quoted.end() :]
+        splits = [(words(quoted.group(1)), words(rest))]
+    else:
+        parts = [w for w in (words(p) for p in query.split(",")) if w]
+        splits = [(part, [w for j, p in enumerate(parts) if j != i for w in p]) for i, part in enumerate(parts)]
+        if len(parts) == 1 and len(parts[0]) > 1:  # 'Lizums Akācijas': no comma
+            p = parts[0]
+            for k in range(1, len(p)):
+                splits += [(p[k:], p[:k]), (p[:k], p[k:])]
+    best: tuple[int, int, list[Entry]] | None = None  # (anchor weight, tier, farms)
     for name, context in splits:
         tier, found = farms.match(" ".join(name))
         if not found or tier > 1:
             continue
         ctx = [c for c in context if c not in GENERIC_WORDS]
         if not ctx:
-            if len(parts) == 1 and name == parts[0]:
+            if len(splits) == 1 or not context:
                 return tier, sorted(found, key=lambda e: e.label)
             continue
-        anchors = _anchors(ctx, names)
-        if anchors:
-            best, best_d = None, FARM_NEAR_M
-            for f in found:
-                d = min(distance_m(lat1=f.lat, lon1=f.lon, lat2=a.lat, lon2=a.lon) for a in anchors)
-                if d <= best_d:
-                    best, best_d = f, d
-            if best is not None:
-                return tier, [best]
         there = [f for f in found if context_ok(ctx, f)]
-        if there:
-            return tier, sorted(there, key=lambda e: e.label)
-    return 4, []
+        area = any(c in GENERIC_WORDS for c in context)  # 'Lizuma pagasts', 'Gulbenes novads'
+        anchors = _anchors(ctx, names)
+        pool = there if area and there else found
+        picked, weight = None, 0
+        if anchors:
+            nearest = min(
+                (
+                    (min(distance_m(lat1=f.lat, lon1=f.lon, lat2=a.lat, lon2=a.lon) for a in anchors), i)
+                    for i, f in enumerate(pool)
+                ),
+                default=None,
+            )
+            if nearest is not None and (nearest[0] <= FARM_NEAR_M or pool is there):
+                picked, weight = [pool[nearest[1]]], max(a.weight for a in anchors)
+        elif there:
+            picked = sorted(there, key=lambda e: e.label)
+        if picked and (best is None or weight > best[0]):
+            best = (weight, tier, picked)
+    return (best[1], best[2]) if best else (4, [])
 
 
 def _anchors(ctx: list[str], names: NameIndex) -> list[Entry]:

@@ -155,7 +155,7 @@ class Gazetteer(Geocoder):
         parts = [p for p in parts if p]
         hits = self._match_parts(parts)
         if not hits or hits[0].penalty or hits[0].tier > 1:  # not all of it explained: a farm name?
-            farm_tier, farms = farmsteads.resolve(parts, farmsteads.farm_index(self._data_dir), self.names)
+            farm_tier, farms = farmsteads.resolve(q, farmsteads.farm_index(self._data_dir), self.names)
             if farms:
                 return [_Hit(e, None, farm_tier, 0, 1) for e in farms]
         if not hits and code and code in self.postcodes:
