@@ -103,6 +103,7 @@ LV = {
     "This point is outside Latvia": "Šī vieta ir ārpus Latvijas",
     "The point is far outside Latvia; locator covers Latvia only. Search for an address in Latvia, or use your location there.": "Šī vieta ir tālu ārpus Latvijas; locator aptver tikai Latviju. Meklējiet adresi Latvijā vai izmantojiet savu atrašanās vietu tur.",
     "The closed customer centres are listed on the start page.": "Slēgtie klientu centri ir uzskaitīti sākumlapā.",
+    "Suggestions": "Ieteikumi",
 }
 
 if __name__ == "__main__":
