@@ -60,6 +60,14 @@ def test_a_misspelling_geonames_lists_as_another_name_finds_the_town_too(gaz):
     assert gaz.geocode("Valmeira").raw["matched_name"] == "Valmeira"
 
 
+def test_a_typo_close_to_several_names_asks_which_was_meant(gaz):
+    result = search(gaz, "Ozolx")  # one edit from Ozoli (many villages), Ozols, …
+    assert result.status == "ambiguous"
+    assert result.hint["en"] == "No place has exactly this name; did you mean one of these?"
+    assert result.hint["lv"].startswith("Šāda nosaukuma nav")
+    assert all(c.label.split(",")[0] != "Ozolx" for c in result.choices)
+
+
 @pytest.mark.parametrize("typed,expected", [("Rezekne", "Rēzekne"), ("jurmala", "Jūrmala"), ("CESIS", "Cēsis")])
 def test_a_name_without_its_diacritics_is_not_a_typo(gaz, typed, expected):
     result = search(gaz, typed)

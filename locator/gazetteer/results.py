@@ -54,6 +54,10 @@ PARTIAL_HINT = {
     "lv": "Viss pieprasījums netika atrasts; rādīta tuvākā atbilstība.",
     "en": "Not all of the query was found; showing the closest match.",
 }
+DID_YOU_MEAN_ONE_OF = {
+    "lv": "Šāda nosaukuma nav; vai domājāt kādu no šīm vietām?",
+    "en": "No place has exactly this name; did you mean one of these?",
+}
 CHOICES_CAP = 20
 """At most this many choices for a name that many places share (more than a page of 5 when needed)."""
 DOMINANCE = 10
@@ -186,4 +190,5 @@ def search(geocoder, query: str, *, limit: int = CHOICES_CAP) -> SearchResult:
         ("importance" in top.raw and w1 - w2 >= 0.15) or ("importance" not in top.raw and w1 >= DOMINANCE * w2)
     ):
         return SearchResult("found", [kept[0][0]], hint)
-    return SearchResult("ambiguous", [c for c, _ in kept], AMBIGUOUS_HINT)
+    fuzzy = isinstance(top.raw, dict) and top.raw.get("match") == "fuzzy"
+    return SearchResult("ambiguous", [c for c, _ in kept], DID_YOU_MEAN_ONE_OF if fuzzy else AMBIGUOUS_HINT)
