@@ -16,6 +16,7 @@ A bare farm name is found only when it is unique, else it is a choice list.
 
 from __future__ import annotations
 
+import bisect
 import csv
 import gzip
 import io
@@ -127,12 +128,12 @@ class Farms:
         return Entry(
             kind=kind,
             name=name,
-            label=settlement_label(shown, parish, municipality),
+            label=_label(shown, parish, municipality),
             lat=float(lat),
             lon=float(lon),
             municipality=municipality or None,
             weight=KIND_WEIGHT[kind],
-            where=where_words(municipality, parish, near),
+            where=_where(municipality, parish, near),
             detail={"settlement_kind": kind, "parish": parish or None, "near": near},
         )
 
@@ -142,6 +143,16 @@ class Farms:
             return 0, [self.entry(i) for i in self.exact[key]]
         found = self.loose.get(loose(key))
         return (1, [self.entry(i) for i in found]) if found else (4, [])
+
+
+@lru_cache(maxsize=65536)
+def _label(shown: str, parish: str, municipality: str) -> str:
+    return settlement_label(shown, parish, municipality)
+
+
+@lru_cache(maxsize=65536)
+def _where(municipality: str, parish: str, near: str) -> frozenset[str]:
+    return where_words(municipality, parish, near)  # few distinct triples: folded once each
 
 
 @lru_cache(maxsize=4)
@@ -216,8 +227,12 @@ def _anchors(ctx: list[str], names: NameIndex) -> list[Entry]:
     tier, found = names.match(" ".join(ctx), fuzzy=False)
     if found and tier <= 1:
         return [e for e in found if e.kind == "settlement"]
+    head = ctx[0][:3]  # stem_match needs the first three letters in common
+    keys = names.keys[bisect.bisect_left(names.keys, head) : bisect.bisect_left(names.keys, head + "\uffff")]
     return [
         e
-        for e in names.entries
-        if e.kind == "settlement" and all(any(stem_match(c, w) for w in e.key.split()) for c in ctx)
+        for k in keys
+        if all(any(stem_match(c, w) for w in k.split()) for c in ctx)
+        for e in names.exact[k]
+        if e.kind == "settlement"
     ]
