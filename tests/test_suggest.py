@@ -66,6 +66,29 @@ def test_a_station_says_what_it_is_in_the_page_language(client, lang, word):
     assert station["type"] == word
 
 
+@pytest.mark.parametrize(
+    "typed,first",
+    [
+        ("Jelgva", "Jelgava"),
+        ("Valmi", "Valmiera, Valmieras novads"),
+        ("Dünaburg", "Daugavpils"),
+        ("Libau", "Liepāja"),
+        ("Windau", "Ventspils"),
+        ("Даугавп", "Daugavpils"),
+        ("Rīgas lidosta", "Rīgas starptautiskā lidosta, Mārupes novads"),
+        ("Ķīšez", "Ķīšezers, Rīga"),
+    ],
+)
+def test_the_search_cases_suggest_the_same_places(client, typed, first):
+    assert get(client, q=typed).get_json()["suggestions"][0]["label"] == first
+
+
+def test_a_farm_with_its_settlement_is_suggested(client):
+    found = get(client, q="Lizums, Kalniņi").get_json()["suggestions"]
+    assert found[0]["kind"] == "farmstead"
+    assert found[0]["label"].startswith("„Kalniņi”") and "Lizuma pagasts" in found[0]["label"]
+
+
 def test_text_with_a_comma_or_a_number_is_a_whole_search(client):
     found = get(client, q="Audēju iela 16, Rīga").get_json()["suggestions"]
     assert found[0]["label"] == "Audēju iela 16, Rīga" and found[0]["kind"] == "address"
