@@ -333,3 +333,24 @@ def test_a_unique_farm_name_alone_is_found(gaz, farm_rows):
         assert (result.choices[0].lat, result.choices[0].lon) == (float(r["lat"]), float(r["lon"]))
         tried += 1
     assert tried >= 5
+
+
+def test_each_farm_names_its_nearest_settlement_and_the_parish_near_it(farm_rows):
+    # brute force over every settlement, geodesic, for a sample of the farms
+    import numpy as np
+
+    from locator.domain.geodesy import distances_m
+    from locator.gazetteer.farmsteads import PARISH_NEAR_M
+
+    settlements = files.read_settlements()
+    lats, lons = np.array([s.lat for s in settlements]), np.array([s.lon for s in settlements])
+    has_parish = np.array([bool(s.parish) for s in settlements])
+    for r in farm_rows[::350]:
+        d = distances_m(lat1=float(r["lat"]), lon1=float(r["lon"]), lat2=lats, lon2=lons)
+        nearest = {settlements[i].name for i in np.flatnonzero(d == d.min())}
+        assert r["near"] in nearest, r
+        dp = np.where(has_parish, d, np.inf)
+        parishes = (
+            {settlements[i].parish for i in np.flatnonzero(dp == dp.min())} if dp.min() <= PARISH_NEAR_M else {""}
+        )
+        assert r["parish"] in parishes, r

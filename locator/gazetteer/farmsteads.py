@@ -3,9 +3,8 @@
 OpenStreetMap (``osm_latvia_main_nodes_2019.sqlite`` in ../shared/data, ODbL 1.0, © OpenStreetMap
 contributors) has 68,148 named ``place=isolated_dwelling`` and 4,318 ``place=hamlet`` nodes of
 2019. :func:`build_farmsteads` writes them into ``farmsteads.tsv.gz`` with the municipality they
-lie in, the nearest settlement of the gazetteer and the parish of the nearest settlement that has
-one within 8 km (nearest on a plane scaled for 57°N: near a parish border the parish is
-approximate). A hamlet that a settlement
+lie in, the nearest settlement of the gazetteer (geodesic, within 25 km) and the parish of the
+nearest settlement that has one within 8 km (near a parish border the parish is approximate). A hamlet that a settlement
 of the same name within 3 km already gives is left out.
 
 Hundreds of farms share a name (223 „Kalniņi”), so a farm name is searched with the settlement
@@ -20,7 +19,6 @@ import bisect
 import csv
 import gzip
 import io
-import math
 import re
 import sqlite3
 import unicodedata
@@ -29,8 +27,10 @@ from collections.abc import Sequence
 from functools import lru_cache
 from pathlib import Path
 
+import numpy as np
+
 from ..domain import geography
-from ..domain.geodesy import distance_m
+from ..domain.geodesy import distance_m, distances_m
 from ..domain.text import fold, words
 from .names import (
     GENERIC_WORDS,
@@ -53,19 +53,55 @@ FARM_NEAR_M = 20_000.0
 SAME_PLACE_M = 3000.0
 PARISH_NEAR_M = 8000.0
 """A farm takes the parish of the nearest settlement that has one within this distance."""
+PARISH_WINDOW_LON = 0.15
+"""Degrees of longitude searched on each side for it: more than 8.8 km everywhere in Latvia
+(south of 58.1°N), so no settlement within PARISH_NEAR_M is missed."""
+NEAR_MAX_M = 25_000.0
+NEAR_WINDOW_LON = 0.45
+"""The nearest settlement is looked for within NEAR_MAX_M, in a window of this many degrees of
+longitude on each side (more than 26 km everywhere in Latvia) and NEAR_WINDOW_LAT of latitude
+(more than 27 km)."""
+NEAR_WINDOW_LAT = 0.25
 _OSM_KINDS = {"isolated_dwelling": "farmstead", "hamlet": "hamlet"}
+FIRST_WINDOW_LON, FIRST_WINDOW_LAT = 0.1, 0.06
+FIRST_WINDOW_M = 5500.0
+"""The first, small window: ±0.1° of longitude and ±0.06° of latitude are each more than 5.8 km
+everywhere in Latvia, so a nearest row within FIRST_WINDOW_M of the point is the nearest of all."""
+
+
+class _Nearest:
+    """The nearest of some settlement rows (name, lat, lon, …) to a point, by geodesic distance,
+    among those within a longitude window (rows sorted by longitude) and ``max_m``."""
+
+    def __init__(self, rows: Sequence[tuple], *, window_lon: float, max_m: float) -> None:
+        self.rows = sorted(rows, key=lambda r: (r[2], r[1], r[0]))
+        self.lons = np.array([r[2] for r in self.rows])
+        self.lats = np.array([r[1] for r in self.rows])
+        self.window_lon, self.max_m = window_lon, max_m
+
+    def near(self, *, lat: float, lon: float) -> tuple | None:
+        # a small window first: a row found in it within FIRST_WINDOW_M is provably the nearest
+        found = self._in_window(lat=lat, lon=lon, window_lon=FIRST_WINDOW_LON, window_lat=FIRST_WINDOW_LAT)
+        if found is None or found[1] > FIRST_WINDOW_M:
+            found = self._in_window(lat=lat, lon=lon, window_lon=self.window_lon, window_lat=NEAR_WINDOW_LAT)
+        return found[0] if found is not None and found[1] <= self.max_m else None
+
+    def _in_window(self, *, lat: float, lon: float, window_lon: float, window_lat: float) -> tuple | None:
+        lo, hi = np.searchsorted(self.lons, [lon - window_lon, lon + window_lon])
+        idx = np.arange(lo, hi)[np.abs(self.lats[lo:hi] - lat) < window_lat]
+        if not len(idx):
+            return None
+        d = distances_m(lat1=lat, lon1=lon, lat2=self.lats[idx], lon2=self.lons[idx])
+        best = int(np.argmin(d))  # the first of equals, in (lon, lat, name) order
+        return self.rows[idx[best]], float(d[best])
 
 
 def build_farmsteads(osm_path: Path, out_dir: Path, settlements: Sequence[tuple]) -> dict[str, int]:
     """Write farmsteads.tsv.gz from the OSM nodes file; ``settlements`` are the rows of
     settlements.tsv (name, lat, lon, municipality, parish, …). Deterministic: rows sorted, 5
     decimals, gzip with no time stamp or file name. Returns counts by kind."""
-    from shapely import STRtree, points
-
-    scale = math.cos(math.radians(57.0))
-    tree = STRtree(points([s[2] * scale for s in settlements], [s[1] for s in settlements]))
-    with_parish = [s for s in settlements if s[4]]
-    parish_tree = STRtree(points([s[2] * scale for s in with_parish], [s[1] for s in with_parish]))
+    nearest_any = _Nearest(settlements, window_lon=NEAR_WINDOW_LON, max_m=NEAR_MAX_M)
+    nearest_parish = _Nearest([s for s in settlements if s[4]], window_lon=PARISH_WINDOW_LON, max_m=PARISH_NEAR_M)
     with sqlite3.connect(f"file:{osm_path}?mode=ro", uri=True) as conn:
         nodes = conn.execute(
             "SELECT NAME, LAT, LON, VALUE FROM NODE WHERE TAG = 'place' AND VALUE IN"
@@ -84,14 +120,19 @@ def build_farmsteads(osm_path: Path, out_dir: Path, settlements: Sequence[tuple]
             distance_m(lat1=lat, lon1=lon, lat2=s[1], lon2=s[2]) < SAME_PLACE_M for s in same_name.get(fold(name), ())
         ):
             continue
-        here = points(lon * scale, lat)
-        near = settlements[int(tree.query_nearest(here)[0])]
-        parish = with_parish[int(parish_tree.query_nearest(here)[0])]
-        parish_name = (
-            parish[4] if distance_m(lat1=lat, lon1=lon, lat2=parish[1], lon2=parish[2]) < PARISH_NEAR_M else ""
-        )
+        near = nearest_any.near(lat=lat, lon=lon)
+        parish = nearest_parish.near(lat=lat, lon=lon)
         municipality = geography.municipality_of(lon=lon, lat=lat) or ""
-        rows.append((name, round(lat, 5), round(lon, 5), kind, municipality, parish_name, near[0]))
+        row = (
+            name,
+            round(lat, 5),
+            round(lon, 5),
+            kind,
+            municipality,
+            parish[4] if parish else "",
+            near[0] if near else "",
+        )
+        rows.append(row)
         counts["farmsteads" if kind == "farmstead" else "hamlets"] += 1
     rows.sort(key=lambda r: (fold(r[0]), r[0], r[1], r[2]))
     text = io.StringIO(newline="")
