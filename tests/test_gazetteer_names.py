@@ -127,6 +127,8 @@ def test_an_old_name_finds_the_town_under_its_latvian_name(gaz, typed, expected)
     assert (choice.lat, choice.lon) == pytest.approx((town.lat, town.lon), abs=1e-4)
     raw = gaz.geocode(typed).raw
     assert fold(raw["matched_name"]) == fold(typed)  # the raw says which other name matched
+    assert result.hint["en"] == f"“{raw['matched_name']}” is another name of {expected}; showing {expected}."
+    assert result.hint["lv"].startswith(f"“{raw['matched_name']}” ir cits")
 
 
 def test_alternate_names_leave_out_codes_and_other_scripts():

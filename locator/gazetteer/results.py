@@ -130,6 +130,14 @@ def did_you_mean(name: str) -> dict[str, str]:
     }
 
 
+def other_name(typed: str, name: str) -> dict[str, str]:
+    """The line a place found by another of its names carries ('Mitau' is Jelgava)."""
+    return {
+        "lv": f"“{typed}” ir cits vietas “{name}” nosaukums; rādām to.",
+        "en": f"“{typed}” is another name of {name}; showing {name}.",
+    }
+
+
 def _spelling(location: Location) -> int | None:
     raw = location.raw if isinstance(location.raw, dict) else {}
     return raw.get("spelling_distance") if isinstance(raw.get("spelling_distance"), int) else None
@@ -137,9 +145,12 @@ def _spelling(location: Location) -> int | None:
 
 def _hint_for_found(location: Location) -> dict[str, str] | None:
     raw = location.raw if isinstance(location.raw, dict) else {}
+    name = raw.get("name") or location.address.split(",")[0]
     if raw.get("match") == "fuzzy":
-        return did_you_mean(raw.get("name") or location.address.split(",")[0])
-    return PARTIAL_HINT if raw.get("partial") else None
+        return did_you_mean(name)
+    if raw.get("partial"):
+        return PARTIAL_HINT
+    return other_name(raw["matched_name"], name) if raw.get("matched_name") else None
 
 
 def search(geocoder, query: str, *, limit: int = CHOICES_CAP) -> SearchResult:
