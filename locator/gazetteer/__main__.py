@@ -1,4 +1,5 @@
-"""``python -m locator.gazetteer build`` rebuilds data/gazetteer; ``... search QUERY`` tries a query."""
+"""``python -m locator.gazetteer build`` rebuilds data/gazetteer (from ``--shared``, default
+../shared/data); ``... search QUERY`` tries a query; ``... suggest TEXT`` lists the suggestions."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from .build import build_gazetteer_files
 from .files import DATA_DIR
 from .geocoder import Gazetteer
 from .results import search
+from .suggestions import suggest
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -22,12 +24,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     b.add_argument("--out", default=str(DATA_DIR))
     s = sub.add_parser("search", help="search the offline gazetteer")
     s.add_argument("query")
+    t = sub.add_parser("suggest", help="suggestions for partly typed text")
+    t.add_argument("text")
     args = parser.parse_args(argv)
     if args.command == "build":
         print(build_gazetteer_files(args.shared, args.out))
+    elif args.command == "suggest":
+        for x in suggest(Gazetteer(), args.text):
+            print(
+                f"  {x.kind:10} {x.lat:.5f} {x.lon:.5f}  {x.label}"
+                + (f"  ({x.matched_name})" if x.matched_name else "")
+            )
     else:
         r = search(Gazetteer(), args.query)
-        print(r.status, r.hint["en"] if r.hint else "")
+        print(r.status, r.hint["en"] if r.hint else "")  # the hint of a found place too ("Did you mean …?")
         for c in r.choices:
             print(f"  {c.kind:10} {c.lat:.5f} {c.lon:.5f}  {c.label}")
     return 0

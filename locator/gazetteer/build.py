@@ -1,8 +1,10 @@
-"""Building data/gazetteer/*.tsv from the GeoNames files in ../shared/data.
+"""Building data/gazetteer/* from the GeoNames and OpenStreetMap files in ../shared/data.
 
-``python -m locator.gazetteer build`` runs :func:`build_gazetteer_files`. The output is
-deterministic (sorted rows, fixed rounding); ``tests/test_gazetteer.py`` rebuilds it and compares
-the bytes with the shipped files.
+``python -m locator.gazetteer build`` runs :func:`build_gazetteer_files`: the settlements and
+postcodes, the settlements' other names (``alternates.tsv``), the stations, airports, lakes and
+parks (``features.tsv``) and the farmsteads and hamlets (``farmsteads.tsv.gz``, by
+:mod:`.farmsteads`). The output is deterministic (sorted rows, fixed rounding, gzip without a
+time stamp); ``tests/test_gazetteer.py`` rebuilds it and compares the bytes with the shipped files.
 """
 
 from __future__ import annotations
@@ -17,9 +19,20 @@ import numpy as np
 
 from ..domain import geography
 from ..domain.geodesy import distance_m, distances_m
-from ..domain.text import fold
-from . import geonames
-from .files import DATA_DIR, POSTCODE_COLUMNS, POSTCODES_FILE, SETTLEMENT_COLUMNS, SETTLEMENTS_FILE
+from ..domain.text import fold, words
+from . import farmsteads, geonames
+from .features import GEONAMES_FEATURES, feature_key, type_of
+from .files import (
+    ALTERNATE_COLUMNS,
+    ALTERNATES_FILE,
+    DATA_DIR,
+    FEATURE_COLUMNS,
+    FEATURES_FILE,
+    POSTCODE_COLUMNS,
+    POSTCODES_FILE,
+    SETTLEMENT_COLUMNS,
+    SETTLEMENTS_FILE,
+)
 
 PARISH_NEAR_M = 5000.0
 """A settlement takes the parish of the nearest parish-naming postcode row within this distance."""
@@ -28,6 +41,10 @@ PARISH_WINDOW_LON = 0.09
 (south of 58.1°N), so no row within PARISH_NEAR_M is missed."""
 SAME_PLACE_M = 3000.0
 """A postcode village within this distance of a populated place of the same name is that place."""
+SAME_FEATURE_M = 3000.0
+"""Two GeoNames features of one type within this distance sharing a name are one place (the
+dump has Rīga's airport twice: 'Riga International Airport' and 'Riga International')."""
+ENGLISH_TYPE_WORDS = frozenset({"station", "airport", "lake", "park", "aeroport"})
 
 GEONAMES_KINDS = {
     "PPLC": "city",
@@ -71,7 +88,7 @@ def build_gazetteer_files(shared_dir: Path | str, out_dir: Path | str = DATA_DIR
     (``municipality_of``), parish (from the nearest postcode row within 5 km that names one) and
     population (the larger of the dump's and cities500's figure within 5 km; 0 if unknown),
     plus the postcode file's village names that no populated place of that name within 3 km
-    already gives. Postcodes: one point per code, where the demo build puts its post office
+    already gives and that are not a feature's name ('Lidosta Rīga'). Postcodes: one point per code, where the demo build puts its post office
     (:func:`.geonames.choose_post_office_row`). Distances are geodesic.
     """
     shared_dir, out_dir = Path(shared_dir), Path(out_dir)
@@ -83,7 +100,10 @@ def build_gazetteer_files(shared_dir: Path | str, out_dir: Path | str = DATA_DIR
     for t in towns:
         towns_by_name[t.name].append(t)
 
+    full = geonames.read_full(files["full"])
+    alternates_of = {g.geonameid: g.alternates for g in full}
     rows: list[tuple] = []
+    alternates: list[tuple] = []
     seen: dict[str, list[tuple[float, float]]] = defaultdict(list)  # folded name -> (lat, lon)
     with files["places"].open(encoding="utf-8", newline="") as fh:
         for r in csv.DictReader(fh):
@@ -106,9 +126,20 @@ def build_gazetteer_files(shared_dir: Path | str, out_dir: Path | str = DATA_DIR
             parish = "" if kind in ("city", "town", "district") else parishes.near(lon=lon, lat=lat)
             rows.append((name, lat, lon, municipality, parish, pop, kind, "geonames"))
             seen[fold(name)].append((lat, lon))
+            alts = [a for a in alternates_of.get(int(r["geonameid"]), ()) if fold(a) != fold(name)]
+            if alts:
+                alternates.append((name, lat, lon, "|".join(sorted(set(alts)))))
     extra = 0
+    feature_keys = {
+        feature_key(words(n), GEONAMES_FEATURES[g.feature_code])
+        for g in full
+        if g.feature_code in GEONAMES_FEATURES
+        for n in (g.name, *g.alternates)
+    }
     for prow in postcodes.values():
         for p in prow:
+            if type_of(words(p.place)) and feature_key(words(p.place)) in feature_keys:
+                continue  # 'Lidosta Rīga' (LV-1053, at Rīga's centre point): the airport, a feature
             k = fold(p.place)
             if any(distance_m(lat1=q[0], lon1=q[1], lat2=p.lat, lon2=p.lon) < SAME_PLACE_M for q in seen[k]):
                 continue
@@ -129,10 +160,75 @@ def build_gazetteer_files(shared_dir: Path | str, out_dir: Path | str = DATA_DIR
             continue
         codes.append((code, row.place, row.lat, row.lon, geography.municipality_of(lon=row.lon, lat=row.lat) or ""))
 
+    settlement_keys = {" ".join(words(r[0])) for r in rows}
+    features = _features(full, settlement_keys)
+    alternates.sort(key=lambda r: (fold(r[0]), r[0], r[1], r[2]))
+
     out_dir.mkdir(parents=True, exist_ok=True)
     _write(out_dir / SETTLEMENTS_FILE, SETTLEMENT_COLUMNS, rows)
     _write(out_dir / POSTCODES_FILE, POSTCODE_COLUMNS, codes)
-    return {"settlements": len(rows), "from_postcodes": extra, "postcodes": len(codes)}
+    _write(out_dir / ALTERNATES_FILE, ALTERNATE_COLUMNS, alternates)
+    _write(out_dir / FEATURES_FILE, FEATURE_COLUMNS, features)
+    farms = farmsteads.build_farmsteads(shared_dir / farmsteads.OSM_FILE, out_dir, rows)
+    return {
+        "settlements": len(rows),
+        "from_postcodes": extra,
+        "postcodes": len(codes),
+        "with_alternates": len(alternates),
+        "features": len(features),
+        **farms,
+    }
+
+
+def _display_name(g: geonames.GeoName) -> str:
+    """The Latvian name of a feature: the first with a Latvian type word ('stacija', 'lidosta',
+    'ezers'), the primary name first, names with Latvian letters before ASCII ones."""
+
+    def latvian_typed(n: str) -> bool:
+        w = words(n)
+        return type_of(w) is not None and not any(x in ENGLISH_TYPE_WORDS for x in w)
+
+    names = [g.name, *g.alternates]
+    for ok in (lambda n: n == g.name, lambda n: not n.isascii(), lambda n: True):
+        for n in names:
+            if latvian_typed(n) and ok(n):
+                return n
+    return g.name
+
+
+def _features(full: list[geonames.GeoName], settlement_keys: set[str]) -> list[tuple]:
+    """Rows of features.tsv: stations, airports, lakes and parks with a Latvian display name and
+    the other names they are found by; a bare other name that is a settlement's name ('Riga' of the
+    airport) is left out, and two rows of one place (SAME_FEATURE_M, a shared name) are merged."""
+    kept: list[list] = []  # [display, lat, lon, type, names set, keys set]
+    for g in sorted(full, key=lambda g: g.geonameid):
+        typ = GEONAMES_FEATURES.get(g.feature_code)
+        if typ is None or not geography.in_latvia(lon=g.lon, lat=g.lat):
+            continue
+        names = {n for n in (g.name, *g.alternates) if " ".join(words(n)) not in settlement_keys or type_of(words(n))}
+        keys = {feature_key(words(n), typ) for n in names} - {None}
+        twin = next(
+            (
+                k
+                for k in kept
+                if k[3] == typ
+                and k[5] & keys
+                and distance_m(lat1=k[1], lon1=k[2], lat2=g.lat, lon2=g.lon) < SAME_FEATURE_M
+            ),
+            None,
+        )
+        if twin is not None:
+            twin[4] |= names
+            twin[5] |= keys
+            continue
+        kept.append([_display_name(g), g.lat, g.lon, typ, names, keys])
+    out = []
+    for display, lat, lon, typ, names, _ in kept:
+        municipality = geography.municipality_of(lon=lon, lat=lat) or ""
+        others = sorted(n for n in names if fold(n) != fold(display))
+        out.append((display, lat, lon, typ, municipality, "|".join(others)))
+    out.sort(key=lambda r: (fold(r[0]), r[0], r[1], r[2]))
+    return out
 
 
 def _write(path: Path, header: Sequence[str], data: list[tuple]) -> None:

@@ -25,7 +25,9 @@ from geopy.location import Location
 from ..config import VERSION
 from ..domain.geodesy import distances_m
 from ..domain.text import fold, words
+from . import farmsteads
 from .addresses import NUMBER_RE, POSTCODE_IN_RE, POSTCODE_ONLY_RE, address_records, street_entries
+from .cyrillic import to_latin
 from .files import DATA_DIR, PostcodeRow, base_data
 from .names import KIND_WEIGHT, TIER_NAMES, Entry, NameIndex, context_ok
 
@@ -44,6 +46,8 @@ class _Hit:
     name_words: int
     number: str | None = None
     ignored: str | None = None
+    distance: int = 0  # spelling distance in edits from what was typed (NameIndex.distance)
+    typed: str = ""
 
 
 class Gazetteer(Geocoder):
@@ -68,6 +72,7 @@ class Gazetteer(Geocoder):
         user_agent: str | None = None,
     ) -> None:
         super().__init__(user_agent=user_agent or f"locator/{VERSION}")
+        self._data_dir = str(data_dir)
         self._base = base = base_data(str(data_dir))
         self.names, self.postcodes, self.settlements = base.names, base.postcodes, base.settlements
         self._streets = NameIndex(street_entries(records or ()))
@@ -134,7 +139,7 @@ class Gazetteer(Geocoder):
     # -- matching
 
     def _search(self, query: str) -> list[_Hit]:
-        q = unicodedata.normalize("NFC", query).strip()
+        q = to_latin(unicodedata.normalize("NFC", query)).strip()  # 'Рига' -> 'Riga'
         if not q:
             return []
         m = POSTCODE_ONLY_RE.match(fold(q))
@@ -149,6 +154,10 @@ class Gazetteer(Geocoder):
         parts = [words(p) for p in q.split(",")]
         parts = [p for p in parts if p]
         hits = self._match_parts(parts)
+        if not hits or hits[0].penalty or hits[0].tier > 1:  # not all of it explained: a farm name?
+            farm_tier, farms = farmsteads.resolve(q, farmsteads.farm_index(self._data_dir), self.names)
+            if farms:
+                return [_Hit(e, None, farm_tier, 0, 1) for e in farms]
         if not hits and code and code in self.postcodes:
             return [_Hit(None, self.postcodes[code], 0, 0, 1)]
         return hits
@@ -187,6 +196,7 @@ class Gazetteer(Geocoder):
                         # a street with the wrong town is worse than the town alone
                         penalty = 0 if ok else (3 if e.kind == "address" else 1)
                         hit = _Hit(e, None, tier, penalty, len(name), number, None if ok or not ctx else " ".join(ctx))
+                        hit.distance, hit.typed = index.distance(key, e), key
                         score = (hit.penalty, hit.tier, -hit.name_words)
                         if best_score is None or score < best_score:
                             best, best_score = [hit], score
@@ -194,7 +204,7 @@ class Gazetteer(Geocoder):
                             best.append(hit)
             if best:
                 break
-        best.sort(key=lambda h: (-h.entry.weight, h.entry.label, h.entry.lat))
+        best.sort(key=lambda h: (h.distance, -h.entry.weight, h.entry.label, h.entry.lat))
         return best
 
     def _location(self, hit: _Hit) -> Location:
@@ -224,8 +234,13 @@ class Gazetteer(Geocoder):
             "label": label,
             "municipality": e.municipality,
             "weight": e.weight,
+            "spelling_distance": hit.distance,
             **e.detail,
         }
+        if e.aliases and hit.typed:
+            matched = self.names.matched_name(hit.typed, e)
+            if matched != e.name:
+                raw["matched_name"] = matched  # the other name that was typed ('Mitau' for Jelgava)
         if e.kind == "address":
             raw["house_number"] = None
             if hit.number:

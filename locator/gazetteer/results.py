@@ -2,7 +2,10 @@
 
 :func:`search` asks a geocoder (the offline :class:`~.geocoder.Gazetteer`, Nominatim or Photon),
 drops the same place given twice, decides whether one result is clearly meant, and adds a hint
-in Latvian and English for the web layer.
+in Latvian and English for the web layer: a found place that only resembles what was typed
+(a fuzzy match) always says "Did you mean …?", so a typo never silently becomes another place.
+A name several places share gives them all as choices (up to :data:`CHOICES_CAP`), the closest
+spelling first, then the most populous.
 """
 
 from __future__ import annotations
@@ -25,7 +28,7 @@ class Choice:
     label: str
     lat: float
     lon: float
-    kind: str  # settlement | postcode | address | place
+    kind: str  # settlement | feature | farmstead | hamlet | postcode | address | place
     municipality: str | None = None
 
 
@@ -51,13 +54,19 @@ PARTIAL_HINT = {
     "lv": "Viss pieprasījums netika atrasts; rādīta tuvākā atbilstība.",
     "en": "Not all of the query was found; showing the closest match.",
 }
+DID_YOU_MEAN_ONE_OF = {
+    "lv": "Šāda nosaukuma nav; vai domājāt kādu no šīm vietām?",
+    "en": "No place has exactly this name; did you mean one of these?",
+}
+CHOICES_CAP = 20
+"""At most this many choices for a name that many places share (more than a page of 5 when needed)."""
 DOMINANCE = 10
 """A result with ten times the weight (population) of the next one is taken as meant."""
 
 
 def _kind_of(location: Location) -> str:
     raw = location.raw if isinstance(location.raw, dict) else {}
-    if raw.get("kind") in ("settlement", "postcode", "address", "place"):
+    if raw.get("kind") in ("settlement", "feature", "farmstead", "hamlet", "postcode", "address", "place"):
         return raw["kind"]
     props = raw.get("properties") if isinstance(raw.get("properties"), dict) else raw  # Photon: GeoJSON
     typ = str(props.get("addresstype") or props.get("type") or "").lower()
@@ -112,7 +121,39 @@ def _tier(location: Location) -> int | None:
     return TIER_NAMES.index(raw["match"]) if raw.get("match") in TIER_NAMES else None
 
 
-def search(geocoder, query: str, *, limit: int = 5) -> SearchResult:
+def did_you_mean(name: str) -> dict[str, str]:
+    """The line a found place carries when it only resembles what was typed (the name in quotes
+    stays in the nominative in Latvian: 'Rādām vietu “Daugavpils”')."""
+    return {
+        "lv": f"Vai domājāt “{name}”? Rādām vietu “{name}”.",
+        "en": f"Did you mean {name}? Showing {name}.",
+    }
+
+
+def other_name(typed: str, name: str) -> dict[str, str]:
+    """The line a place found by another of its names carries ('Mitau' is Jelgava)."""
+    return {
+        "lv": f"“{typed}” ir cits vietas “{name}” nosaukums; rādām to.",
+        "en": f"“{typed}” is another name of {name}; showing {name}.",
+    }
+
+
+def _spelling(location: Location) -> int | None:
+    raw = location.raw if isinstance(location.raw, dict) else {}
+    return raw.get("spelling_distance") if isinstance(raw.get("spelling_distance"), int) else None
+
+
+def _hint_for_found(location: Location) -> dict[str, str] | None:
+    raw = location.raw if isinstance(location.raw, dict) else {}
+    name = raw.get("name") or location.address.split(",")[0]
+    if raw.get("match") == "fuzzy":
+        return did_you_mean(name)
+    if raw.get("partial"):
+        return PARTIAL_HINT
+    return other_name(raw["matched_name"], name) if raw.get("matched_name") else None
+
+
+def search(geocoder, query: str, *, limit: int = CHOICES_CAP) -> SearchResult:
     """Ask ``geocoder`` (any geopy geocoder) for ``query`` and say whether it found one place,
     several plausible ones (``ambiguous``: pick one) or none (``not_found``, with a hint in
     Latvian and English). Raises SearchUnavailable when the service does not answer."""
@@ -145,17 +186,20 @@ def search(geocoder, query: str, *, limit: int = 5) -> SearchResult:
         kept.append((c, loc))
     kept = kept[:limit]
     top = kept[0][1]
-    partial = isinstance(top.raw, dict) and top.raw.get("partial")
-    hint = PARTIAL_HINT if partial else None
+    hint = _hint_for_found(top)
     if len(kept) == 1:
         return SearchResult("found", [kept[0][0]], hint)
     second = kept[1][1]
     t1, t2 = _tier(top), _tier(second)
     if t1 is not None and t2 is not None and t1 < t2:
         return SearchResult("found", [kept[0][0]], hint)
+    s1, s2 = _spelling(top), _spelling(second)
+    if t1 == t2 and s1 is not None and s2 is not None and s1 < s2:
+        return SearchResult("found", [kept[0][0]], hint)  # spelled closer than any other
     w1, w2 = _weight(top), _weight(second)
     if (w1 is not None and w2 is not None and w1 > 0) and (
         ("importance" in top.raw and w1 - w2 >= 0.15) or ("importance" not in top.raw and w1 >= DOMINANCE * w2)
     ):
         return SearchResult("found", [kept[0][0]], hint)
-    return SearchResult("ambiguous", [c for c, _ in kept], AMBIGUOUS_HINT)
+    fuzzy = isinstance(top.raw, dict) and top.raw.get("match") == "fuzzy"
+    return SearchResult("ambiguous", [c for c, _ in kept], DID_YOU_MEAN_ONE_OF if fuzzy else AMBIGUOUS_HINT)

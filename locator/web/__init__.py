@@ -8,7 +8,7 @@ from flask import Flask
 def init_app(app: Flask) -> None:
     from flask_wtf.csrf import CSRFProtect
 
-    from . import api, app_state, errors, i18n, pages, requests
+    from . import api, app_state, errors, i18n, pages, requests, suggest
 
     app_state.init_app(app)
     i18n.init_app(app)
@@ -17,4 +17,5 @@ def init_app(app: Flask) -> None:
     CSRFProtect(app)
     app.register_blueprint(api.bp)
     app.register_blueprint(pages.bp)
+    app.register_blueprint(suggest.bp)
     pages.init_app(app)
