@@ -105,7 +105,6 @@ LV = {
     "The closed customer centres are listed on the start page.": "Slēgtie klientu centri ir uzskaitīti sākumlapā.",
     "fee unknown": "maksa nav zināma",
     "Places: OpenStreetMap, 2019. Fees, partner roles, closed centres and opening hours are illustrative.": "Vietas: OpenStreetMap, 2019. Maksas, partneru lomas, slēgtie centri un darba laiki ir ilustratīvi.",
-
     "Suggestions": "Ieteikumi",
 }
 
