@@ -174,8 +174,9 @@ def test_the_place_page_says_no_commission_by_the_one_rule(client, demo_session)
 def test_the_map_borders_are_cached_files_not_part_of_every_page(client):
     page = client.get("/?lat=56.948&lon=24.109")
     assert len(page.data) < 60_000  # the 240 KB of municipality borders are not inlined
-    r = client.get("/geo/municipalities.geojson")
+    linked = re.search(r'"(/geo/municipalities\.geojson\?v=[0-9a-f]+)"', page.get_data(as_text=True)).group(1)
+    r = client.get(linked)  # the versioned URL the page links: cached for a year (web.assets)
     assert r.status_code == 200 and r.mimetype == "application/geo+json"
-    assert "max-age=86400" in r.headers["Cache-Control"] and len(r.get_json()["features"]) == 43
+    assert "immutable" in r.headers["Cache-Control"] and len(r.get_json()["features"]) == 43
     assert client.get("/geo/municipalities.geojson", headers={"If-None-Match": r.headers["ETag"]}).status_code == 304
     assert client.get("/geo/secret_key.geojson").status_code == 404

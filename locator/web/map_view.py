@@ -1,55 +1,63 @@
-"""The map beside the results: an offline folium base map, and the results as data.
+"""The map beside the results: a small JSON of what to draw, and the static script that draws it.
 
-folium draws the base (the national outline and municipality borders under the
-configured tile layer, all from local files); the numbered markers, their
-popups and the sync with the list are drawn by ``static/app.js`` from the JSON
-this module prepares, so the list and the map come from the same rows.  Popups
-are built with ``textContent`` in the browser: imported names never become HTML.
+Per request the server only lists the markers (the same rows as the list), the
+closed centres and the origin; ``static/app.js`` builds the Leaflet map from that
+JSON, loads the base layers (national outline, municipality borders, settlement
+names) from cached files, and keeps the list and the map in sync.  Nothing is
+rendered by folium per request: it took about a third of the page's server time
+(bench/README.md, bench/page.py).  Popups are built with ``textContent`` in the
+browser: imported names never become HTML.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections.abc import Mapping
 
-from flask import url_for
+from flask import Blueprint, current_app, request, url_for
 from flask_babel import gettext as _
+from markupsafe import Markup, escape
 
-from locator.maps.base import (
-    BOUNDARIES_ATTRIBUTION,
-    MUNICIPALITY_STYLE,
-    OUTLINE_STYLE,
-    offline_map,
-    offline_marker_cluster,
-    render_parts,
-)
+from locator.domain.geography import LATVIA_BBOX
+from locator.maps.base import BOUNDARIES_ATTRIBUTION, MUNICIPALITY_STYLE, OUTLINE_STYLE, VENDOR_FILES
+from locator.maps.labels import settlement_labels
 
 from .i18n import distance, money
 from .links import page_url
 
-LATVIA = (56.88, 24.6)
-# The page draws with Leaflet and its cluster plugin only; folium's other defaults
-# (jQuery, Bootstrap, Font Awesome, glyphicons, awesome-markers) are ~500 KB of
-# render-blocking files the page never uses.
-NEEDED_LINKS = ("leaflet-1.9.3/", "leaflet.markercluster-")
+bp = Blueprint("map", __name__)
+
+MAX_ZOOM = 19
+RESULT_ZOOM = 16  # fitting the results never zooms in further than this
+# What the page's map needs from the vendored files: Leaflet alone (the markers are
+# divIcons, and the results are spread, not clustered).
+PAGE_CSS = ("leaflet_css",)
+PAGE_JS = ("leaflet",)
+minx, miny, maxx, maxy = LATVIA_BBOX
+LATVIA_BOUNDS = [[miny, minx], [maxy, maxx]]  # [[south, west], [north, east]], for Leaflet's fitBounds
 
 
-def _needed_links(links: str) -> str:
-    return "\n".join(line for line in links.splitlines() if any(k in line for k in NEEDED_LINKS))
+def _links() -> Markup:
+    """The <link>/<script> tags of Leaflet (versioned URLs, see web.assets)."""
+
+    def static(name: str) -> str:
+        return escape(url_for("static", filename="vendor/" + VENDOR_FILES[name]))
+
+    css = "".join(f'<link rel="stylesheet" href="{static(n)}">' for n in PAGE_CSS)
+    return Markup(css + "".join(f'<script src="{static(n)}"></script>' for n in PAGE_JS))
+
+
+def _legend() -> Markup:
+    return Markup(current_app.jinja_env.get_template("nearest/_map_legend.html").render())
 
 
 def results_map(state, rows, centres, *, lang: str, config: Mapping) -> dict:
-    """Parts to embed (header, html, script), the map's JS name, and the markers' data."""
-    centre = (state.lat, state.lon) if state.has_point else LATVIA
-    static_url = url_for("static", filename="vendor").rstrip("/")
-    m = offline_map(  # the borders come from /geo/ (below), cached, not in every page
-        static_url=static_url,
-        base_layers=False,
-        tiles_url=config.get("TILE_URL") or None,
-        tiles_attribution=config.get("TILE_ATTRIBUTION") or "",
-        center=centre,
-        zoom=14 if state.has_point else 7,
-    )
-    offline_marker_cluster(static_url=static_url, name="results-cluster").add_to(m)  # links the plugin
+    """``links`` (for <head>), ``html`` (the map's container content) and ``data`` (for app.js).
+
+    ``data.view`` is the origin and zoom 14 when the page has a point, else None:
+    app.js then fits all of Latvia (``data.latvia``), whatever the screen's size.
+    """
     markers = [
         {
             "n": n,
@@ -70,15 +78,19 @@ def results_map(state, rows, centres, *, lang: str, config: Mapping) -> dict:
         for c in centres
     ]
     origin = {"lat": state.lat, "lon": state.lon} if state.has_point else None
-    parts = render_parts(m)
+    tiles_url = config.get("TILE_URL") or None
     return {
-        **parts,
-        "links": _needed_links(parts["links"]),
-        "name": m.get_name(),
+        "links": _links(),
+        "html": Markup('<div id="map-canvas" class="map-canvas"></div>') + _legend(),
         "data": {
             "markers": markers,
             "centres": centres_data,
             "origin": origin,
+            "view": {**origin, "zoom": 14} if origin else None,
+            "latvia": LATVIA_BOUNDS,
+            "max_zoom": MAX_ZOOM,
+            "result_zoom": RESULT_ZOOM,
+            "tiles": {"url": tiles_url, "attribution": config.get("TILE_ATTRIBUTION") or ""} if tiles_url else None,
             "base": [
                 {
                     "url": url_for("pages.geo", name="latvia_outline"),
@@ -90,5 +102,29 @@ def results_map(state, rows, centres, *, lang: str, config: Mapping) -> dict:
                     "style": {**MUNICIPALITY_STYLE, "className": "locator-municipality"},
                 },
             ],
+            "labels": url_for("map.labels"),
+            "text": {
+                "details": _("Details"),
+                "centre_link": _("Where to pay instead"),
+                "closed_centre": _("Closed customer centre"),
+            },
         },
     }
+
+
+def labels_json() -> tuple[bytes, str]:
+    """The settlement labels as JSON bytes and their version (a hash of the bytes), built once per app."""
+    cache = current_app.extensions.setdefault("locator.map_labels", {})
+    if "body" not in cache:
+        body = json.dumps(settlement_labels(), ensure_ascii=False, separators=(",", ":")).encode()
+        cache["body"], cache["version"] = body, hashlib.sha256(body).hexdigest()[:12]
+    return cache["body"], cache["version"]
+
+
+@bp.get("/geo/labels.json")
+def labels():
+    """Settlement names for the base layer (``maps.labels``); caching and gzip: ``web.assets``."""
+    body, version = labels_json()
+    response = current_app.response_class(body, mimetype="application/json")
+    response.set_etag(version)
+    return response.make_conditional(request)
