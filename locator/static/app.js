@@ -72,6 +72,16 @@
     return box;
   }
 
+  // What the list's row n says (name, address, distance and fee, its link): the popup repeats it.
+  function rowText(n) {
+    var li = document.getElementById("result-" + n);
+    function text(sel) { var e = li && li.querySelector(sel); return e ? e.textContent.trim() : ""; }
+    var more = li && li.querySelector("a.more");
+    var facts = [text(".dist"), text(".fee")].filter(Boolean).join(" · ");
+    return {name: text(".name"), address: text(".addr"), facts: facts,
+            more: more ? more.firstChild.textContent : "", url: more ? more.getAttribute("href") : ""};
+  }
+
   // Names of towns and neighbourhoods, each from its own zoom on (maps/labels.py).
   function addLabels(map, url) {
     var layer = L.layerGroup().addTo(map), labels = [];
@@ -124,9 +134,10 @@
 
     var markers = {}, list = [], leaders = L.layerGroup().addTo(map);
     data.markers.forEach(function (m) {
-      var marker = L.marker([m.lat, m.lon], {icon: numberIcon(m, {x: 0, y: 0}), title: m.name, keyboard: false,
+      var row = rowText(m.n);
+      var marker = L.marker([m.lat, m.lon], {icon: numberIcon(m, {x: 0, y: 0}), title: row.name, keyboard: false,
                                              zIndexOffset: zFor(m.n)});
-      marker.bindPopup(popupBox([m.n + ". " + m.name, m.address, m.distance + " · " + m.fee], text.details, m.url));
+      marker.bindPopup(popupBox([m.n + ". " + row.name, row.address, row.facts], row.more, row.url));
       marker.on("click", function () { highlight(m.n, true); });
       markers[m.n] = marker;
       list.push({m: m, marker: marker, off: {x: 0, y: 0}});

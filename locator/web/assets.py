@@ -30,6 +30,7 @@ from pathlib import Path
 
 from flask import Flask, current_app, request
 from flask_compress import Compress
+from werkzeug.security import safe_join
 
 from ..config import PROJECT_ROOT
 
@@ -52,11 +53,20 @@ COMPRESSED_TYPES = (
 
 
 def file_version(path: Path) -> str:
-    """The first HASH_CHARS hex digits of the file's SHA-256 (cached by size and mtime)."""
+    """The first HASH_CHARS hex digits of the file's SHA-256, "" for no such file.
+
+    Cached per app; with ``app.debug`` a file whose size or modification time changed
+    is hashed again (production serves the files it started with).
+    """
     cache = current_app.extensions[KEY]
-    st = os.stat(path)
     key = str(path)
     hit = cache.get(key)
+    if hit is not None and not current_app.debug:
+        return hit[1]
+    try:
+        st = os.stat(path)
+    except OSError:
+        return ""
     if hit is None or hit[0] != (st.st_size, st.st_mtime_ns):
         digest = hashlib.sha256(Path(path).read_bytes()).hexdigest()[:HASH_CHARS]
         cache[key] = hit = ((st.st_size, st.st_mtime_ns), digest)
@@ -66,8 +76,8 @@ def file_version(path: Path) -> str:
 def _version_for(endpoint: str | None, values: dict) -> str | None:
     """The version of what ``endpoint`` with ``values`` serves, or None if it is not a versioned asset."""
     if endpoint == "static" and values.get("filename"):
-        path = Path(current_app.static_folder or "") / values["filename"]
-        return file_version(path) if path.is_file() else None
+        path = safe_join(current_app.static_folder or "", values["filename"])
+        return (file_version(path) or None) if path else None
     if endpoint == "pages.geo" and values.get("name"):
         from .pages import GEO_FILES
 
