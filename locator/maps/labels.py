@@ -6,9 +6,10 @@ under the markers), from the gazetteer's own file (``data/gazetteer/settlements.
 cities and towns, and Rīga's (and other towns') neighbourhoods when zoomed in.  No tile
 server is involved.
 
-A label appears from ``min_zoom`` on (Leaflet zoom levels: Latvia fills a phone at 6,
-a desktop map at 7; a town of 20,000 is a few km across at 12).  Bigger places appear
-first, so the country view names only the cities and nothing overlaps much.
+A label appears from ``min_zoom`` on (Leaflet zoom levels: Latvia fills a phone at 6
+and a desktop map at 7, where the ten cities are named; a town of 20,000 is a few km
+across at 12).  Bigger places appear first, so the country view names only the cities
+and nothing overlaps much.
 """
 
 from __future__ import annotations
@@ -20,8 +21,7 @@ from ..gazetteer.files import DATA_DIR, read_settlements
 
 # (kind, least population, min_zoom): the first row a settlement meets decides.
 ZOOM_RULES = (
-    ("city", 100_000, 6),
-    ("city", 0, 7),
+    ("city", 0, 6),
     ("town", 10_000, 8),
     ("town", 2_000, 9),
     ("town", 0, 10),

@@ -38,8 +38,9 @@
   // Markers that would overlap at this zoom (the demo has 43 post offices on one Rīga
   // point) are moved apart, in number order, each to the nearest free place around its
   // point, with a thin line back to it: no number is ever hidden under another.
+  // Returns how far (px, along x or y) the farthest one was moved.
   function spread(map, list, leaders) {
-    var placed = [];
+    var placed = [], farthest = 0;
     leaders.clearLayers();
     list.forEach(function (item) {
       var p = map.latLngToLayerPoint(item.marker.getLatLng()), off = {x: 0, y: 0};
@@ -51,6 +52,7 @@
         }
       }
       placed.push(L.point(p.x + off.x, p.y + off.y));
+      farthest = Math.max(farthest, Math.abs(off.x), Math.abs(off.y));
       if (!item.off || item.off.x !== off.x || item.off.y !== off.y) {
         item.marker.setIcon(numberIcon(item.m, off));
         item.off = off;
@@ -60,6 +62,7 @@
                    {className: "leader", interactive: false, weight: 1.5}).addTo(leaders);
       }
     });
+    return farthest;  // px: how far the farthest marker was moved
   }
 
   function popupBox(lines, linkText, url) {
@@ -160,7 +163,16 @@
     var points = data.markers.map(function (m) { return [m.lat, m.lon]; });
     if (data.origin) points.push([data.origin.lat, data.origin.lon]);
     if (data.markers.length) {
-      map.fitBounds(L.latLngBounds(points), {padding: [MARKER * 1.5, MARKER * 1.5], maxZoom: data.result_zoom, animate: false});
+      // Fit the results, then again with room for the farthest marker that spreading moved,
+      // so every number starts inside the map (as long as the map is big enough for it).
+      var bounds = L.latLngBounds(points), size = map.getSize();
+      var most = Math.max(0, Math.min(size.x, size.y) / 2 - MARKER);
+      map.fitBounds(bounds, {padding: [MARKER * 1.5, MARKER * 1.5], maxZoom: data.result_zoom, animate: false});
+      var moved = spread(map, list, leaders);
+      if (moved) {
+        var pad = Math.min(most, MARKER * 1.5 + moved);
+        map.fitBounds(bounds, {padding: [pad, pad], maxZoom: data.result_zoom, animate: false});
+      }
     }
     spread(map, list, leaders);
     map.on("zoomend", function () { spread(map, list, leaders); });
