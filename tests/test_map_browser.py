@@ -107,7 +107,9 @@ def test_a_closed_centre_is_a_drawn_pin_and_no_image_is_broken(site, page):
     )
     assert len(pins) == centres > 0
     assert all(p["bg"] not in ("rgba(0, 0, 0, 0)", "transparent") and p["w"] >= 20 and p["h"] >= 20 for p in pins)
-    broken = page.evaluate("() => [...document.images].filter(i => !i.complete || i.naturalWidth === 0).map(i => i.src)")
+    broken = page.evaluate(
+        "() => [...document.images].filter(i => !i.complete || i.naturalWidth === 0).map(i => i.src)"
+    )
     assert broken == []
     assert [r for r in responses if r[0] >= 400] == []
 
