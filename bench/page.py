@@ -9,8 +9,9 @@ the page's own links are.
 
 The server is the one ``make run`` starts: ``gunicorn -w 2 'locator:create_app()'`` (sync
 workers) with ``LOCATOR_DATABASE_URL`` on a fresh SpatiaLite file in a temporary
-directory holding the demo data (``migrate.upgrade``, ``load_demo``, ANALYZE); the
-tile layer is off (``LOCATOR_TILE_URL=""``), which changes nothing on the server.
+directory holding the demo data (``migrate.upgrade``, ``load_demo``, ANALYZE); every
+other setting is ``make run``'s default (the OpenStreetMap tile layer is configured in the
+page; no tile is ever requested, there is no browser).
 
 The client is ``wrk`` (Debian's package, ``apt-get install wrk``): 2 threads, 32
 connections, a Lua script that walks the point list, ``--latency`` for the
@@ -23,7 +24,8 @@ the median of the rounds, the ratio the median of each round's page/API ratio.  
     .venv/bin/python bench/page.py                    # 5 rounds of 6 s per route
     .venv/bin/python bench/page.py --rounds 1 --duration 5
 
-With ``--profile`` the page view is profiled in process instead (cProfile, 200
+With ``--cpu`` it measures the CPU time per request of each route in process instead
+(steadier than throughput on a shared machine).  With ``--profile`` the page view is profiled in process instead (cProfile, 200
 requests through the Flask test client over the same points) and its top lines
 printed.  Results: a table on stdout and bench/results/page-<time>.json (gitignored).
 """
@@ -105,7 +107,7 @@ class MakeRunServer:
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         env = {k: v for k, v in os.environ.items() if not k.startswith("LOCATOR_")}
-        env.update(LOCATOR_DATABASE_URL=url, LOCATOR_TILE_URL="", LOCATOR_SECRET_KEY="bench")
+        env.update(LOCATOR_DATABASE_URL=url, LOCATOR_SECRET_KEY="bench")
         self.log = open(logdir / "gunicorn.log", "wb")  # noqa: SIM115 (closed in close())
         cmd = [sys.executable, "-m", "gunicorn", "-w", str(workers), "-b", f"127.0.0.1:{self.port}"]
         self.proc = subprocess.Popen(
@@ -214,7 +216,6 @@ def run_threads(base: str, paths: list[str], seconds: float, _tmp: Path) -> dict
 
 def profile_page(url: str, top: int) -> str:
     """cProfile of 200 page requests through the Flask test client (warmed up first)."""
-    os.environ["LOCATOR_TILE_URL"] = ""
     from locator import create_app
 
     app = create_app({"DATABASE_URL": url, "SECRET_KEY": "bench"})
@@ -232,6 +233,29 @@ def profile_page(url: str, top: int) -> str:
     return profile_text(prof, top, order=("cumulative", "tottime"))
 
 
+def cpu_per_request(url: str) -> dict:
+    """CPU ms per request (``time.process_time``) of each route through the Flask test client.
+
+    The two routes alternate request by request over the same points, after a warm-up; on
+    a loaded machine CPU time moves much less than wall time, so this ratio is the steadier
+    one (it leaves out gunicorn and the network, which cost both routes alike).
+    """
+    from locator import create_app
+
+    client = create_app({"DATABASE_URL": url, "SECRET_KEY": "bench"}).test_client()
+    paths = {route: paths_for(route) for route in ROUTES}
+    for route in ROUTES:
+        for p in paths[route][:30]:
+            assert client.get(p).status_code == 200
+    spent: dict[str, list[float]] = {route: [] for route in ROUTES}
+    for i in range(POINTS):
+        for route in ROUTES:
+            t0 = time.process_time()
+            client.get(paths[route][i])
+            spent[route].append((time.process_time() - t0) * 1000)
+    return {route: statistics.median(ms) for route, ms in spent.items()}
+
+
 def parse_args(argv):
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("--rounds", type=int, default=5, help="page/API turns; the table gives their median")
@@ -241,6 +265,7 @@ def parse_args(argv):
     p.add_argument("--client", choices=("auto", "wrk", "threads"), default="auto")
     p.add_argument("--profile", action="store_true", help="profile the page view in process instead")
     p.add_argument("--profile-top", type=int, default=25)
+    p.add_argument("--cpu", action="store_true", help="CPU ms per request of each route, in process, instead")
     p.add_argument("--output", type=Path, default=None, help="JSON file; default bench/results/page-<time>.json")
     return p.parse_args(argv)
 
@@ -264,6 +289,14 @@ def main(argv=None) -> int:
         url = build_database(tmpdir / "demo.sqlite")
         if args.profile:
             log(profile_page(url, args.profile_top))
+            return 0
+        if args.cpu:
+            cpu = cpu_per_request(url)
+            log(
+                f"CPU ms per request (median of {POINTS}): page {cpu['page']:.2f}, api {cpu['api']:.2f}, "
+                f"api/page {cpu['api'] / cpu['page']:.2f}"
+            )
+            save_results("page-cpu", args, machine=info, cpu_ms=cpu)
             return 0
         server = MakeRunServer(url, tmpdir, args.workers)
         rounds: dict[str, list[dict]] = {"page": [], "api": []}
