@@ -70,7 +70,7 @@ def find(session, state: PageState):
 def render_index(state: PageState, *, search=None, typed: str = "", status: int = 200):
     session = db_session()
     rows, outside, when = find(session, state) if state.has_point else ([], None, None)
-    centres = query.closed_centres(session)
+    centres = app_state().catalogue.remember(session, "closed_centres", query.closed_centres)  # on every map
     the_map = results_map(state, rows, centres, lang=g.lang, config=current_app.config)
     return render_template(
         "nearest/index.html",
