@@ -9,6 +9,8 @@ above the fold.  Expectations come from the page's own list and the gazetteer's 
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from devtools.browser import block_outside, outside_requests, record_requests, serve
@@ -186,3 +188,24 @@ def test_on_a_phone_the_first_result_is_above_the_fold(site, phone):
     assert first["y"] + first["height"] <= PHONE["height"]  # no scrolling needed to see it
     seen = phone.evaluate(COVERED_JS)
     assert [m for m in seen if not (m["onTop"] and m["inside"])] == []
+
+
+def test_with_tiles_that_load_the_offline_labels_step_aside(demo_db_url, page):
+    """A tile server on loopback (the app itself, serving one PNG for every tile)."""
+    from flask import send_file
+
+    png = Path(__file__).resolve().parent.parent / "locator/static/vendor/leaflet-1.9.3/images/layers.png"
+    app = create_app(
+        {
+            "DATABASE_URL": demo_db_url,
+            "TILE_URL": "/test-tiles/{z}/{x}/{y}.png",
+            "TILE_ATTRIBUTION": "test tiles",
+            "SECRET_KEY": "t",
+        }
+    )
+    app.add_url_rule("/test-tiles/<int:z>/<int:x>/<int:y>.png", "tiles", lambda z, x, y: send_file(png))
+    with serve(app) as base:
+        open_map(page, base + "/en/")
+        page.wait_for_selector(".leaflet-tile-loaded")
+        page.wait_for_function("getComputedStyle(LOCATOR.map.getPane('labels')).display === 'none'")
+        assert "test tiles" in page.inner_text(".leaflet-control-attribution")

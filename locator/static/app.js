@@ -1,6 +1,6 @@
-/* The customer page: numbered markers synced with the results list, "use my location",
-   and the share link. Everything shown from the data is set with textContent: imported
-   names never become HTML. */
+/* The customer page: the Leaflet map built from the JSON the server gives (web/map_view.py),
+   its numbered markers synced with the results list, "use my location", and the share link.
+   Everything shown from the data is set with textContent: imported names never become HTML. */
 (function () {
   "use strict";
   var ROUND = 1000; // 3 decimals, about 100 m: the URL never holds a precise point
@@ -120,7 +120,11 @@
     map.getPane("labels").style.pointerEvents = "none";
     if (data.view) map.setView([data.view.lat, data.view.lon], data.view.zoom, {animate: false});
     else map.fitBounds(data.latvia, {animate: false});  // all of Latvia, on a phone too
-    if (data.tiles) L.tileLayer(data.tiles.url, {attribution: data.tiles.attribution, maxZoom: data.max_zoom}).addTo(map);
+    if (data.tiles) {
+      // Tiles that load have their own names: the offline labels step aside for them.
+      L.tileLayer(data.tiles.url, {attribution: data.tiles.attribution, maxZoom: data.max_zoom}).addTo(map)
+        .once("tileload", function () { map.getPane("labels").style.display = "none"; });
+    }
     // The national outline and municipality borders, from cached files of the app
     // (never blank offline). Both are loaded before either is drawn, so the
     // outline's opaque fill always lies under the borders.

@@ -4,7 +4,7 @@ Per request the server only lists the markers (the same rows as the list), the
 closed centres and the origin; ``static/app.js`` builds the Leaflet map from that
 JSON, loads the base layers (national outline, municipality borders, settlement
 names) from cached files, and keeps the list and the map in sync.  Nothing is
-rendered by folium per request: it took about a third of the page's server time
+rendered by folium per request: it took half of the page's server time
 (bench/README.md, bench/page.py).  Popups are built with ``textContent`` in the
 browser: imported names never become HTML.
 """
@@ -33,8 +33,8 @@ RESULT_ZOOM = 16  # fitting the results never zooms in further than this
 # divIcons, and the results are spread, not clustered).
 PAGE_CSS = ("leaflet_css",)
 PAGE_JS = ("leaflet",)
-minx, miny, maxx, maxy = LATVIA_BBOX
-LATVIA_BOUNDS = [[miny, minx], [maxy, maxx]]  # [[south, west], [north, east]], for Leaflet's fitBounds
+# [[south, west], [north, east]] for Leaflet's fitBounds, from (west, south, east, north)
+LATVIA_BOUNDS = [[LATVIA_BBOX[1], LATVIA_BBOX[0]], [LATVIA_BBOX[3], LATVIA_BBOX[2]]]
 
 
 def _per_app(name: str, key, build):
