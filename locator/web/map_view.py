@@ -20,8 +20,7 @@ from flask_babel import gettext as _
 from markupsafe import Markup, escape
 
 from locator.domain.geography import LATVIA_BBOX
-from locator.maps.base import BOUNDARIES_ATTRIBUTION, MUNICIPALITY_STYLE, OUTLINE_STYLE, VENDOR_FILES
-from locator.maps.labels import settlement_labels
+from locator.maps.vendor import BOUNDARIES_ATTRIBUTION, MUNICIPALITY_STYLE, OUTLINE_STYLE, VENDOR_FILES
 
 from .links import page_url
 
@@ -131,6 +130,8 @@ def labels_json() -> tuple[bytes, str]:
     """The settlement labels as JSON bytes and their version (a hash of the bytes), built once per app."""
     cache = current_app.extensions.setdefault("locator.map_labels", {})
     if "body" not in cache:
+        from locator.maps.labels import settlement_labels  # the gazetteer's file is read on first use
+
         body = json.dumps(settlement_labels(), ensure_ascii=False, separators=(",", ":")).encode()
         cache["body"], cache["version"] = body, hashlib.sha256(body).hexdigest()[:12]
     return cache["body"], cache["version"]
