@@ -14,7 +14,6 @@ and nothing overlaps much.
 
 from __future__ import annotations
 
-from functools import lru_cache
 from pathlib import Path
 
 from ..gazetteer.files import DATA_DIR, read_settlements
@@ -38,12 +37,11 @@ def min_zoom(kind: str, population: int) -> int | None:
     return None
 
 
-@lru_cache(maxsize=4)
 def settlement_labels(data_dir: Path = DATA_DIR) -> tuple[dict, ...]:
     """``{"name", "lat", "lon", "z"}`` per labelled settlement (WGS84 degrees, ``z`` the min zoom).
 
     Biggest first (the browser draws in this order, so a city's name lies above a
-    neighbourhood's).  Read once per process and folder: the file ships with the code.
+    neighbourhood's).  Reads the file on each call: the web layer keeps the result per app.
     """
     rows = []
     for s in read_settlements(data_dir):
