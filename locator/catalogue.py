@@ -78,7 +78,7 @@ MAX_AGE_S = 30.0
 
 
 class CatalogueCache:
-    """Sources and bank brands kept per database for up to ``MAX_AGE_S`` seconds.
+    """Sources and bank brands (and lists given to :meth:`remember`) kept per database for up to ``MAX_AGE_S`` s.
 
     They change only when something is imported, yet every API answer carries
     the sources' attribution and every page lists the banks: read per request
@@ -111,6 +111,14 @@ class CatalogueCache:
     def bank_brands(self, session: Session) -> list[str]:
         """:func:`bank_brands`."""
         return self._get(session, "banks", bank_brands)
+
+    def remember(self, session: Session, what: str, read):
+        """``read(session)``, kept under the name ``what`` like the sources and banks.
+
+        For other lists that change only on import and are read on every page (the
+        closed centres, which the map shows everywhere: read from :mod:`locator.query`).
+        """
+        return self._get(session, what, read)
 
 
 @dataclass(frozen=True)

@@ -55,11 +55,12 @@ SHOTS = [
 
 READY_JS = """
 () => {
-  // every result drawn: alone (.num-marker) or counted in a MarkerCluster icon
-  let drawn = document.querySelectorAll('.num-marker').length;
-  document.querySelectorAll('.marker-cluster').forEach(c => { drawn += parseInt(c.textContent, 10) || 0; });
+  // every result drawn as its numbered marker (a place listed twice has one), the borders
+  // and the settlement names on the base layer
   return document.querySelector('path.locator-outline') !== null
-    && drawn > 0 && drawn === document.querySelectorAll('.results li').length;
+    && document.querySelector('.place-label') !== null
+    && document.querySelectorAll('.num-marker').length > 0
+    && document.querySelectorAll('.num-marker').length === document.querySelectorAll('.results li[id^=result-]').length;
 }
 """
 

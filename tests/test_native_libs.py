@@ -46,6 +46,12 @@ def test_importing_pyproj_after_spatialite_is_loaded_does_not_crash(tmp_path):
         assert [n.location.lat for n in osmium.FileProcessor("{tmp_path}/p.osm.pbf")] == [56.9477]
         from rapidfuzz.distance import OSA  # the gazetteer's spelling distance, a compiled extension
         assert OSA.distance("valmeira", "valmiera") == 1
+        import brotli, gzip  # Flask-Compress's native wheels (brotli, zstd), loaded by the app
+        from backports import zstd
+        import flask_compress
+        data = "Audēju iela 16, Rīga ".encode() * 100
+        assert brotli.decompress(brotli.compress(data)) == data == zstd.decompress(zstd.compress(data))
+        assert gzip.decompress(gzip.compress(data)) == data
     """)
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr[-2000:]

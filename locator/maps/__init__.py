@@ -1,24 +1,8 @@
-"""Maps for locator's pages: folium, with every asset served by the app itself.
+"""Maps for locator's pages, with every asset served by the app itself.
 
-See :mod:`locator.maps.base` for why (no CDN is reachable; folium's links are class-level).
+- :mod:`locator.maps.vendor`: the vendored Leaflet files and the base layers' look (no folium);
+- :mod:`locator.maps.labels`: the settlement names drawn on the offline base layer;
+- :mod:`locator.maps.base`: folium maps whose every link is a vendored file (why: see there).
+
+Nothing is imported here, so a page that needs only the first two never loads folium.
 """
-
-from locator.maps.base import (
-    OSM_ATTRIBUTION,
-    OSM_TILES_URL,
-    local_links_only,
-    offline_map,
-    offline_marker_cluster,
-    render,
-    render_parts,
-)
-
-__all__ = [
-    "OSM_ATTRIBUTION",
-    "OSM_TILES_URL",
-    "local_links_only",
-    "offline_map",
-    "offline_marker_cluster",
-    "render",
-    "render_parts",
-]

@@ -11,7 +11,7 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from flask import Flask, g, request
-from flask_babel import Babel, format_date, format_datetime, format_decimal, format_time
+from flask_babel import Babel, format_date, format_datetime, format_decimal, format_time, get_translations
 from flask_babel import gettext as _
 
 from ..config import PROJECT_ROOT
@@ -117,6 +117,14 @@ def switch_language_url() -> str:
     return "/en" + path
 
 
+def _request_translations():
+    """The current request's catalogue (Flask-Babel's), kept on ``g`` for the request."""
+    translations = g.get("_translations")
+    if translations is None:
+        translations = g._translations = get_translations()
+    return translations
+
+
 def compile_catalogs(directory=PROJECT_ROOT / "translations") -> None:
     """Build each messages.mo from its .po when missing or older: at start-up, so there is no build step to forget."""
     from babel.messages.mofile import write_mo
@@ -140,6 +148,15 @@ def init_app(app: Flask) -> None:
     app.config.setdefault("BABEL_DEFAULT_TIMEZONE", "Europe/Riga")  # opening hours are Riga time
     app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", str(PROJECT_ROOT / "translations"))
     Babel(app, locale_selector=current_language)
+    # Flask-Babel's template callables look the catalogue up again for every message (about
+    # 70 on a results page); the page's language is fixed for the request, so look it up once.
+    app.jinja_env.install_gettext_callables(
+        gettext=lambda s: _request_translations().ugettext(s),
+        ngettext=lambda s, p, n: _request_translations().ungettext(s, p, n),
+        newstyle=True,
+        pgettext=lambda c, s: _request_translations().upgettext(c, s),
+        npgettext=lambda c, s, p, n: _request_translations().unpgettext(c, s, p, n),
+    )
     app.jinja_env.filters["distance"] = distance
     app.jinja_env.filters["money"] = money
     app.jinja_env.filters["clock"] = clock

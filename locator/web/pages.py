@@ -71,7 +71,7 @@ def render_index(state: PageState, *, search=None, typed: str = "", status: int 
         )
         found = found_search(state) if search is None else None
     rows = answer.rows if answer else []
-    centres = query.closed_centres(db)
+    centres = app.catalogue.remember(db, "closed_centres", query.closed_centres)  # on every map
     the_map = results_map(state, rows, centres, lang=g.lang, config=current_app.config)
     query_part = "?" + state.query_string() if state.has_point else ""
     return render_template(
