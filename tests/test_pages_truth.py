@@ -113,6 +113,14 @@ def test_a_point_far_outside_latvia_is_a_400_page_in_its_language_not_distant_pl
 # --- items 4 and 9: after a search -------------------------------------------------------------------
 
 
+def page_distance(client, path: str, metres: float) -> str:
+    """A distance as the page at ``path`` writes it (its one formatter, in its language)."""
+    from locator.web.i18n import distance
+
+    with client.application.test_request_context(path):
+        return distance(metres)
+
+
 def search(client, text: str, lang: str = "/en", **form):
     data = {"csrf_token": token(client, f"{lang}/"), "q": text, **form}
     return client.post(f"{lang}/search", data=data)
@@ -124,13 +132,13 @@ def test_after_a_search_a_line_says_what_was_searched_and_found(client, demo_ses
     html = client.get(r.headers["Location"]).get_data(as_text=True)
     lat, lon = (float(re.search(rf"{k}=([\d.]+)", r.headers["Location"]).group(1)) for k in ("lat", "lon"))
     core = nearest(demo_session, NearestQuery(lat=lat, lon=lon, commission_free=True, k=10))
-    far = f"{core[-1].distance_m / 1000:.1f} km"
+    far = {lang: page_distance(client, lang, core[-1].distance_m) for lang in ("/en/", "/")}
     summary = visible(re.search(r'<div id="results-summary".*?</div>', html, re.S).group(0)).strip()
-    assert summary == f"10 places within {far} of Audēju iela 16, Rīga"
+    assert summary == f"10 places within {far['/en/']} of Audēju iela 16, Rīga"
     assert 'data-focus="results-title"' in html and 'id="results-title" tabindex="-1"' in html
     # the label belongs to the point: the same point in Latvian says it too, once focused no more
     lv = client.get(r.headers["Location"].replace("/en/", "/")).get_data(as_text=True)
-    assert f"10 vietas {far.replace('.', ',')} rādiusā no Audēju iela 16, Rīga" in lv
+    assert f"10 vietas {far['/']} rādiusā no Audēju iela 16, Rīga" in lv
     assert "data-focus" not in lv
     # another point does not claim the search
     other = client.get("/en/?lat=56.950&lon=24.120").get_data(as_text=True)
