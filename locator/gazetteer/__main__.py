@@ -1,4 +1,5 @@
-"""``python -m locator.gazetteer build`` rebuilds data/gazetteer; ``... search QUERY`` tries a query."""
+"""``python -m locator.gazetteer build`` rebuilds data/gazetteer's settlements and postcodes,
+``... build-addresses`` its Rīga address points; ``... search QUERY`` tries a query."""
 
 from __future__ import annotations
 
@@ -20,11 +21,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     b = sub.add_parser("build", help="build data/gazetteer from ../shared/data")
     b.add_argument("--shared", default=str(PROJECT_ROOT.parent / "shared" / "data"))
     b.add_argument("--out", default=str(DATA_DIR))
+    a = sub.add_parser("build-addresses", help="build data/gazetteer/addresses-riga.tsv from PyPI's latviastreetify")
+    a.add_argument("--wheel", help="a downloaded latviastreetify-0.2.0 wheel (default: pip download it)")
+    a.add_argument("--out", default=str(DATA_DIR))
     s = sub.add_parser("search", help="search the offline gazetteer")
     s.add_argument("query")
     args = parser.parse_args(argv)
     if args.command == "build":
         print(build_gazetteer_files(args.shared, args.out))
+    elif args.command == "build-addresses":
+        from .riga_build import build_riga_addresses
+
+        print(build_riga_addresses(args.wheel, args.out))
     else:
         r = search(Gazetteer(), args.query)
         print(r.status, r.hint["en"] if r.hint else "")

@@ -13,6 +13,7 @@ from geopy.exc import GeocoderQueryError, GeocoderServiceError, GeocoderTimedOut
 from geopy.location import Location
 
 from ..domain.geodesy import distance_m
+from .address_hints import fallback_hint
 from .names import TIER_NAMES
 
 
@@ -146,7 +147,7 @@ def search(geocoder, query: str, *, limit: int = 5) -> SearchResult:
     kept = kept[:limit]
     top = kept[0][1]
     partial = isinstance(top.raw, dict) and top.raw.get("partial")
-    hint = PARTIAL_HINT if partial else None
+    hint = fallback_hint(top.raw) or (PARTIAL_HINT if partial else None)
     if len(kept) == 1:
         return SearchResult("found", [kept[0][0]], hint)
     second = kept[1][1]

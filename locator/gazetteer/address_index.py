@@ -1,0 +1,275 @@
+"""The house numbers the gazetteer knows, street by street: :class:`AddressBook`.
+
+Three sources feed one book, the first to give a (street, town, number) winning:
+
+1. the national address register imported into the database (``flask --app locator addresses
+   import aw_eka.csv``, table ``addresses``), when there is one;
+2. the shipped Rīga points, ``data/gazetteer/addresses-riga.tsv`` (48,121 points from PyPI's
+   ``latviastreetify``, MIT; built by :mod:`.riga_build`);
+3. the street addresses of the places and closed centres in the database.
+
+Each (street, town) becomes one searchable :class:`~.names.Entry` at the street's middle (the
+known address nearest the mean of its points, so it lies on the street); its house numbers live in
+flat per-book columns (the number as written, its :func:`~.addresses.number_key`, and float64
+latitude and longitude arrays), each street holding a slice. **The house numbers are kept in
+memory, not looked up in the database**: a search then never waits on a query, and at a million
+addresses the book takes about 130 MiB (``bench/search.py``, bench/README.md), under the 300 MiB
+budget, because a number is two shared strings and 16 bytes of coordinates rather than a dict of
+tuples. Building it from the register takes seconds, so it is built once per process and again only
+when the register table changes (:class:`RegisterCache` compares row count, largest code and last
+import time).
+"""
+
+from __future__ import annotations
+
+import math
+from array import array
+from collections.abc import Iterable, Sequence
+from functools import lru_cache
+from itertools import chain
+from pathlib import Path
+from typing import Any, NamedTuple
+
+from ..domain.text import fold, words
+from .addresses import number_key, number_value, parse_address, street_words
+from .files import DATA_DIR
+from .names import KIND_WEIGHT, Entry, where_words
+
+RIGA_FILE = "addresses-riga.tsv"
+RIGA_COLUMNS = ("street", "number", "lat", "lon")
+RIGA = "Rīga"
+
+
+class AddressRecord(NamedTuple):
+    """One house: street ('Brīvības iela'), number as written ('90 k-2'), town, WGS84 degrees,
+    the areas after the town ('Garkalnes pag.', 'Ropažu nov.') and the municipality if known."""
+
+    street: str
+    number: str
+    town: str
+    lat: float
+    lon: float
+    areas: tuple[str, ...] = ()
+    municipality: str | None = None
+
+
+class HouseAnswer(NamedTuple):
+    lat: float
+    lon: float
+    number: str | None  # the number as the source writes it, None for the street's middle
+    precision: str  # house | interpolated | street
+
+
+class StreetNumbers:
+    """The house numbers of one street: a slice of its book's columns, sorted by number."""
+
+    __slots__ = ("book", "start", "end", "middle")
+
+    def __init__(self, book: AddressBook, start: int, end: int, middle: int) -> None:
+        self.book, self.start, self.end, self.middle = book, start, end, middle
+
+    def __len__(self) -> int:
+        return self.end - self.start
+
+    def numbers(self) -> list[str]:
+        return self.book.shown[self.start : self.end]
+
+    def locate(self, key: str | None) -> HouseAnswer:
+        """The point of house ``key`` (a :func:`number_key`); when the street lacks it, the
+        point interpolated between the nearest lower and higher numbers of the same parity
+        (or the same number without its letter or building), else the street's middle."""
+        b = self.book
+        rng = range(self.start, self.end)
+        if key is not None:
+            for i in rng:
+                if b.keys[i] == key:
+                    return HouseAnswer(b.lats[i], b.lons[i], b.shown[i], "house")
+            v = number_value(key)
+            if v is not None:
+                plain = [(number_value(b.keys[i]), i) for i in rng if b.keys[i].isdigit()]
+                same = [i for n, i in plain if n == v]
+                if same:  # '90 k 2' unknown, '90' known
+                    return HouseAnswer(b.lats[same[0]], b.lons[same[0]], None, "interpolated")
+                lower = max(((n, i) for n, i in plain if n < v and n % 2 == v % 2), default=None)
+                upper = min(((n, i) for n, i in plain if n > v and n % 2 == v % 2), default=None)
+                if lower and upper:
+                    t = (v - lower[0]) / (upper[0] - lower[0])
+                    lat = b.lats[lower[1]] + t * (b.lats[upper[1]] - b.lats[lower[1]])
+                    lon = b.lons[lower[1]] + t * (b.lons[upper[1]] - b.lons[lower[1]])
+                    return HouseAnswer(lat, lon, None, "interpolated")
+        return HouseAnswer(b.lats[self.middle], b.lons[self.middle], None, "street")
+
+
+class AddressBook:
+    """Streets with their house numbers, from :class:`AddressRecord` s (the first record of a
+    (street, town, number) wins); ``entries`` are the streets for a :class:`~.names.NameIndex`."""
+
+    def __init__(self, records: Iterable[AddressRecord]) -> None:
+        groups: dict[tuple[str, str], dict[str, Any]] = {}
+        for r in records:
+            if not (r.street and r.number and math.isfinite(r.lat) and math.isfinite(r.lon)):
+                continue
+            key = (" ".join(street_words(r.street)), " ".join(words(r.town or "")))
+            g = groups.get(key)
+            if g is None:
+                g = groups[key] = {"street": r.street, "town": r.town, "areas": r.areas, "m": r.municipality, "n": {}}
+            g["n"].setdefault(number_key(r.number), (r.number, r.lat, r.lon))
+        intern: dict[str, str] = {}
+        self.keys: list[str] = []
+        self.shown: list[str] = []
+        self.lats = array("d")
+        self.lons = array("d")
+        self.entries: list[Entry] = []
+        for (_, _), g in sorted(groups.items()):
+            start = len(self.keys)
+            nums = sorted(g["n"].items(), key=lambda kv: (number_value(kv[0]) or 0, kv[0]))
+            for k, (shown, lat, lon) in nums:
+                self.keys.append(intern.setdefault(k, k))
+                self.shown.append(intern.setdefault(shown, shown))
+                self.lats.append(lat)
+                self.lons.append(lon)
+            end = len(self.keys)
+            numbers = StreetNumbers(self, start, end, self._middle(start, end))
+            self.entries.append(self._entry(g, numbers))
+        del groups
+
+    def _middle(self, start: int, end: int) -> int:
+        n = end - start
+        mlat = sum(self.lats[start:end]) / n
+        mlon = sum(self.lons[start:end]) / n
+        k = math.cos(math.radians(mlat)) ** 2
+        return min(range(start, end), key=lambda i: (self.lats[i] - mlat) ** 2 + k * (self.lons[i] - mlon) ** 2)
+
+    def _entry(self, g: dict[str, Any], numbers: StreetNumbers) -> Entry:
+        street, town = g["street"], g["town"]
+        municipality = g["m"] or town or None
+        return Entry(
+            kind="address",
+            name=street,
+            label=", ".join(x for x in (street, town) if x),
+            lat=self.lats[numbers.middle],
+            lon=self.lons[numbers.middle],
+            municipality=municipality,
+            weight=KIND_WEIGHT["street"],
+            where=where_words(town, *g["areas"], municipality),
+            detail={"street": street, "town": town or None, "points": len(numbers)},
+            numbers=numbers,
+        )
+
+    def __len__(self) -> int:
+        return len(self.keys)
+
+
+def read_riga(data_dir: Path | str = DATA_DIR) -> list[AddressRecord]:
+    """The shipped Rīga address points (``addresses-riga.tsv``); [] when the file is absent."""
+    path = Path(data_dir) / RIGA_FILE
+    if not path.exists():
+        return []
+    out = []
+    with path.open(encoding="utf-8") as fh:
+        next(fh)
+        for line in fh:
+            street, number, lat, lon = line.rstrip("\n").split("\t")
+            out.append(AddressRecord(street, number, RIGA, float(lat), float(lon), (), RIGA))
+    return out
+
+
+@lru_cache(maxsize=4)
+def shipped_book(data_dir: str) -> AddressBook:
+    """The book of the shipped Rīga points alone, read once per process and folder."""
+    return AddressBook(read_riga(data_dir))
+
+
+def records_from_addresses(records: Iterable[Sequence[Any]]) -> list[AddressRecord]:
+    """``(address, lat, lon[, municipality])`` tuples (the places' addresses) as records; the
+    addresses that name no street or no number are left out, a missing town is the municipality."""
+    out = []
+    for rec in records:
+        address, lat, lon = rec[0], float(rec[1]), float(rec[2])
+        municipality = rec[3] if len(rec) > 3 else None
+        parsed = parse_address(address, municipality) if address else None
+        if parsed is None or not parsed.number:
+            continue
+        if municipality is None:
+            from ..domain.geography import municipality_of
+
+            municipality = municipality_of(lon=lon, lat=lat)
+        town = parsed.town or municipality or ""
+        out.append(AddressRecord(parsed.street, parsed.number, town, lat, lon, parsed.areas, municipality))
+    return out
+
+
+def place_records(session) -> list[tuple[str, float, float, str | None]]:
+    """(address, lat, lon, municipality) of every place and closed centre with an address."""
+    from sqlalchemy import select
+
+    from ..models import ClosedCentre, Place, lat_lon
+
+    out = []
+    for model in (Place, ClosedCentre):
+        stmt = select(model.address, *lat_lon(model.geom), model.municipality).where(model.address.is_not(None))
+        out.extend((a, float(lat), float(lon), m) for a, lat, lon, m in session.execute(stmt))
+    return out
+
+
+def register_signature(session) -> tuple:
+    """What changes whenever the register table does: (rows, largest code, last import time)."""
+    from sqlalchemy import func, select
+
+    from ..models import AddressPoint
+
+    row = session.execute(select(func.count(), func.max(AddressPoint.code), func.max(AddressPoint.imported_at))).one()
+    return tuple(row)
+
+
+def register_records(session) -> Iterable[AddressRecord]:
+    """The register's street addresses (the table ``addresses``), streamed in code order."""
+    from sqlalchemy import select
+
+    from ..models import AddressPoint as A
+
+    stmt = select(A.street, A.house, A.town, A.lat, A.lon, A.areas).where(A.street.is_not(None)).order_by(A.code)
+    for street, house, town, lat, lon, areas in session.execute(stmt.execution_options(yield_per=20_000)):
+        parts = tuple(a.strip() for a in (areas or "").split(",") if a.strip())
+        municipality = next((_novads(a) for a in parts if fold(a).rstrip(".").endswith((" nov", " novads"))), None)
+        yield AddressRecord(street, house, town or "", float(lat), float(lon), parts, municipality or town)
+
+
+def _novads(area: str) -> str:
+    """'Ropažu nov.' -> 'Ropažu novads'."""
+    a = area.strip().rstrip(".")
+    return a[: -len(" nov")] + " novads" if a.endswith(" nov") else a
+
+
+class RegisterCache:
+    """The book of the register plus the shipped Rīga points, rebuilt only when the register
+    table changes (one per gazetteer, not per process: it follows one database)."""
+
+    def __init__(self, data_dir: Path | str = DATA_DIR) -> None:
+        self.data_dir = str(data_dir)
+        self.signature: tuple | None = None
+        self.book: AddressBook | None = None
+
+    def book_for(self, session) -> AddressBook:
+        try:
+            sig = register_signature(session)
+        except Exception:  # no register table yet (database behind on migrations)
+            rollback = getattr(session, "rollback", None)
+            if rollback is not None:
+                rollback()
+            return shipped_book(self.data_dir)
+        if not sig[0]:
+            self.signature, self.book = sig, None
+            return shipped_book(self.data_dir)
+        if sig != self.signature or self.book is None:
+            self.book = AddressBook(chain(register_records(session), read_riga(self.data_dir)))
+            self.signature = sig
+        return self.book
+
+
+class AddressSources(NamedTuple):
+    """What a gazetteer's address loader returns: the book of numbered addresses and the places'
+    ``(address, lat, lon, municipality)`` tuples."""
+
+    book: AddressBook
+    places: list
