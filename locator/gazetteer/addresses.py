@@ -81,7 +81,8 @@ _NUMBER_TOKEN_RE = re.compile(r"\d+|[^\W\d_]+")
 
 def street_words(text_or_words: str | list[str]) -> list[str]:
     """The folded words of a street with its type word in the nominative:
-    'Brīvības ielā' -> ['brivibas', 'iela'], 'Kr. Valdemāra bulv.' -> ['kr', 'valdemara', 'bulvaris']."""
+    'Brīvības ielā' -> ['brivibas', 'iela'], 'Kr. Valdemāra bulv.' -> ['kr', 'valdemara', 'bulvaris'],
+    'Lielajā ielā' -> ['liela', 'iela']."""
     ws = words(text_or_words) if isinstance(text_or_words, str) else list(text_or_words)
     if not ws:
         return ws
@@ -89,6 +90,9 @@ def street_words(text_or_words: str | list[str]) -> list[str]:
     last = max((i for i, w in enumerate(ws) if not w[0].isdigit()), default=None)
     if last is not None and last > 0 and ws[last] in STREET_TYPE_FORMS:
         ws[last] = STREET_TYPE_FORMS[ws[last]]
+    if last is not None and last > 0 and ws[last] in STREET_TYPES:
+        # the definite adjective in the locative: 'Lielajā ielā', 'Mazajā Pils ielā' -> liela, maza
+        ws[:last] = [w[:-2] if len(w) > 4 and w.endswith("aja") else w for w in ws[:last]]
     return ws
 
 
