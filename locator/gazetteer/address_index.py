@@ -106,23 +106,34 @@ class AddressBook:
 
     def __init__(self, records: Iterable[AddressRecord]) -> None:
         groups: dict[tuple[str, str], dict[str, Any]] = {}
+        keys: dict[tuple[str, str], tuple[str, str]] = {}  # street and town names repeat: fold each once
+        nkeys: dict[str, str] = {}
         for r in records:
             if not (r.street and r.number and math.isfinite(r.lat) and math.isfinite(r.lon)):
                 continue
-            key = (" ".join(street_words(r.street)), " ".join(words(r.town or "")))
+            key = keys.get((r.street, r.town))
+            if key is None:
+                key = keys[r.street, r.town] = (" ".join(street_words(r.street)), " ".join(words(r.town or "")))
             g = groups.get(key)
             if g is None:
                 g = groups[key] = {"street": r.street, "town": r.town, "areas": r.areas, "m": r.municipality, "n": {}}
-            g["n"].setdefault(number_key(r.number), (r.number, r.lat, r.lon))
+            nk = nkeys.get(r.number)
+            if nk is None:
+                nk = nkeys[r.number] = number_key(r.number)
+            g["n"].setdefault(nk, (r.number, r.lat, r.lon))
+        del keys, nkeys
         intern: dict[str, str] = {}
         self.keys: list[str] = []
         self.shown: list[str] = []
         self.lats = array("d")
         self.lons = array("d")
         self.entries: list[Entry] = []
+        where: dict[tuple, frozenset[str]] = {}
         for (_, _), g in sorted(groups.items()):
             start = len(self.keys)
             nums = sorted(g["n"].items(), key=lambda kv: (number_value(kv[0]) or 0, kv[0]))
+            w = (g["town"], g["areas"], g["m"])
+            g["where"] = where.get(w) or where.setdefault(w, where_words(g["town"], *g["areas"], g["m"] or g["town"]))
             for k, (shown, lat, lon) in nums:
                 self.keys.append(intern.setdefault(k, k))
                 self.shown.append(intern.setdefault(shown, shown))
@@ -151,7 +162,7 @@ class AddressBook:
             lon=self.lons[numbers.middle],
             municipality=municipality,
             weight=KIND_WEIGHT["street"],
-            where=where_words(town, *g["areas"], municipality),
+            where=g["where"],
             detail={"street": street, "town": town or None, "points": len(numbers)},
             numbers=numbers,
         )

@@ -164,9 +164,13 @@ def parse_address(address: str, municipality: str | None = None) -> ParsedAddres
     places = []
     for part in parts:
         part_words = part.split()
-        folded = street_words([fold(w).strip(".") for w in part_words])
-        if POSTCODE_ONLY_RE.match(fold(part)):
+        folded_part = fold(part)
+        if POSTCODE_ONLY_RE.match(folded_part):
             continue
+        folded = [w.strip(".") for w in folded_part.split()]
+        if len(folded) != len(part_words):  # a letter that folds to a space: fold word by word
+            folded = [fold(w).strip(".") for w in part_words]
+        folded = street_words(folded)
         if street is None and any(f in STREET_TYPES for f in folded):
             last = max(i for i, f in enumerate(folded) if f in STREET_TYPES)
             street = " ".join(part_words[: last + 1])
