@@ -162,3 +162,15 @@ def test_the_register_replaces_the_shipped_point_of_the_same_address(register_se
     assert shipped("Audēju iela", "16") != pytest.approx((56.9477, 24.1132), abs=1e-6)
     # and the shipped file still gives what the register lacks
     assert register_search.geocode("Raiņa bulvāris 19, Rīga").raw["precision"] == "house"
+
+
+def test_the_index_is_rebuilt_only_when_the_register_changes(register_search, db):
+    streets = register_search._streets
+    register_search.refresh()
+    assert register_search._streets is streets  # the same register and places: kept
+    assert register_search.geocode("Ķekava, Ūdens iela 5").raw["kind"] != "address"
+    import_register(db, CP1257)
+    db.commit()
+    register_search.refresh()
+    assert register_search._streets is not streets
+    assert register_search.geocode("Ķekava, Ūdens iela 5").raw["precision"] == "house"

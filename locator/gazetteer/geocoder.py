@@ -76,6 +76,7 @@ class Gazetteer(Geocoder):
         self._base = base = base_data(str(data_dir))
         self.names, self.postcodes, self.settlements = base.names, base.postcodes, base.settlements
         self._book = shipped_book(str(data_dir)) if shipped_addresses else AddressBook(())
+        self._places: list | None = None  # the place addresses the index was last built with
         self._streets = _street_index(self._book, records or ())
         self._loader = address_loader
         self._refresh_s = refresh_s
@@ -101,9 +102,13 @@ class Gazetteer(Geocoder):
                 return
             try:
                 loaded = self._loader()
+                book = self._book
                 if isinstance(loaded, AddressSources):
-                    self._book, loaded = loaded.book, loaded.places
-                self._streets = _street_index(self._book, loaded)
+                    book, loaded = loaded.book, loaded.places
+                loaded = list(loaded)
+                if book is not self._book or loaded != self._places:  # else nothing changed: keep the index
+                    self._streets = _street_index(book, loaded)
+                    self._book, self._places = book, loaded
             except Exception:  # the database may be down: search settlements and postcodes anyway
                 log.warning("gazetteer: could not load the database addresses", exc_info=True)
             self._loaded_at = time.monotonic()
