@@ -174,3 +174,12 @@ def test_the_index_is_rebuilt_only_when_the_register_changes(register_search, db
     register_search.refresh()
     assert register_search._streets is not streets
     assert register_search.geocode("Ķekava, Ūdens iela 5").raw["precision"] == "house"
+
+
+def test_a_gazetteer_from_the_database_reads_the_register(db):
+    from locator.gazetteer import Gazetteer
+
+    import_register(db, VALID)
+    db.commit()
+    loc = Gazetteer.from_database(db).geocode("Lielā iela 4, Jelgava")
+    assert (loc.latitude, loc.longitude) == pytest.approx((56.6508, 23.7275), abs=1e-6)

@@ -25,7 +25,14 @@ from geopy.location import Location
 from ..config import VERSION
 from ..domain.geodesy import distances_m
 from ..domain.text import fold, words
-from .address_index import AddressBook, AddressSources, place_records, records_from_addresses, shipped_book
+from .address_index import (
+    AddressBook,
+    AddressSources,
+    RegisterCache,
+    place_records,
+    records_from_addresses,
+    shipped_book,
+)
 from .addresses import NUMBER_RE, POSTCODE_IN_RE, POSTCODE_ONLY_RE, STREET_TYPES, split_number, street_words
 from .files import DATA_DIR, PostcodeRow, base_data
 from .names import KIND_WEIGHT, TIER_NAMES, Entry, NameIndex, context_ok
@@ -85,8 +92,15 @@ class Gazetteer(Geocoder):
 
     @classmethod
     def from_database(cls, session, **kwargs) -> Gazetteer:
-        """A gazetteer with the addresses of the places and closed centres in ``session``'s database."""
-        return cls(place_records(session), **kwargs)
+        """A gazetteer with the addresses of ``session``'s database: the imported register's
+        (with the shipped Rīga points, unless ``shipped_addresses`` is false) and the places'."""
+        records = place_records(session)
+        g = cls(records, **kwargs)
+        if kwargs.get("shipped_addresses", True):
+            book = RegisterCache(kwargs.get("data_dir", DATA_DIR)).book_for(session)
+            if book is not g._book:
+                g._book, g._streets = book, _street_index(book, records)
+        return g
 
     # -- addresses
 
