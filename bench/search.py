@@ -199,6 +199,7 @@ def main() -> int:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("--rows", type=int, default=1_000_000)
     p.add_argument("--queries", type=int, default=2000)
+    p.add_argument("--output", type=Path, help="results JSON (default: bench/results/search-<time>.json)")
     args = p.parse_args()
     from locator import migrate
     from locator.db import get_engine, session_for

@@ -183,3 +183,17 @@ def test_a_gazetteer_from_the_database_reads_the_register(db):
     db.commit()
     loc = Gazetteer.from_database(db).geocode("Lielā iela 4, Jelgava")
     assert (loc.latitude, loc.longitude) == pytest.approx((56.6508, 23.7275), abs=1e-6)
+
+
+def test_a_changed_register_is_indexed_in_the_background_while_search_answers(db, engine):
+    import time
+
+    import_register(db, VALID)
+    db.commit()
+    g = geocoder_for_search({}, lambda: session_for(engine))  # no refresh: the page's way
+    first = g.geocode("Lielā iela 2, Jelgava")  # answered at once, from the shipped points
+    assert first.raw["precision"] == "settlement"
+    deadline = time.monotonic() + 60
+    while g.geocode("Lielā iela 2, Jelgava").raw["precision"] != "house":
+        assert time.monotonic() < deadline, "the register was never indexed"
+        time.sleep(0.05)

@@ -29,7 +29,6 @@ from locator.gazetteer import (
     geocoder_for_search,
     parse_address,
     search,
-    services,
 )
 from locator.gazetteer.names import KIND_WEIGHT
 
@@ -297,7 +296,7 @@ def test_the_gazetteer_reads_addresses_through_the_session_factory(monkeypatch):
         def close(self):
             opened.append("closed")
 
-    monkeypatch.setattr(services, "place_records", lambda session: [AUDEJU])
+    monkeypatch.setattr("locator.gazetteer.address_index.place_records", lambda session: [AUDEJU])
     factory = lambda: FakeSession()  # noqa: E731
     g = geocoder_for_search({}, factory)
     assert opened == []  # read when first asked, not when built

@@ -15,14 +15,16 @@ latitude and longitude arrays), each street holding a slice. **The house numbers
 memory, not looked up in the database**: a search then never waits on a query, and at a million
 addresses the book takes about 130 MiB (``bench/search.py``, bench/README.md), under the 300 MiB
 budget, because a number is two shared strings and 16 bytes of coordinates rather than a dict of
-tuples. Building it from the register takes seconds, so it is built once per process and again only
-when the register table changes (:class:`RegisterCache` compares row count, largest code and last
-import time).
+tuples. Building it from a million register rows takes tens of seconds, so it is built once per
+process and again only when the register table changes (:class:`RegisterCache` compares row
+count, largest code and last import time), on a thread of its own while the previous book answers.
 """
 
 from __future__ import annotations
 
+import logging
 import math
+import threading
 from array import array
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
@@ -34,6 +36,8 @@ from ..domain.text import fold, words
 from .addresses import number_key, number_value, parse_address, street_words
 from .files import DATA_DIR
 from .names import KIND_WEIGHT, Entry, where_words
+
+log = logging.getLogger(__name__)
 
 RIGA_FILE = "addresses-riga.tsv"
 RIGA_COLUMNS = ("street", "number", "lat", "lon")
@@ -105,9 +109,12 @@ class AddressBook:
     (street, town, number) wins); ``entries`` are the streets for a :class:`~.names.NameIndex`."""
 
     def __init__(self, records: Iterable[AddressRecord]) -> None:
+        # Per street while reading: number key -> position, and the numbers and coordinates in
+        # flat columns (a million tuples in dicts would double the peak memory of the build).
         groups: dict[tuple[str, str], dict[str, Any]] = {}
         keys: dict[tuple[str, str], tuple[str, str]] = {}  # street and town names repeat: fold each once
-        nkeys: dict[str, str] = {}
+        intern: dict[str, str] = {}  # number as written -> itself, shared
+        nkeys: dict[str, str] = {}  # number as written -> its key, shared
         for r in records:
             if not (r.street and r.number and math.isfinite(r.lat) and math.isfinite(r.lon)):
                 continue
@@ -116,33 +123,46 @@ class AddressBook:
                 key = keys[r.street, r.town] = (" ".join(street_words(r.street)), " ".join(words(r.town or "")))
             g = groups.get(key)
             if g is None:
-                g = groups[key] = {"street": r.street, "town": r.town, "areas": r.areas, "m": r.municipality, "n": {}}
+                g = groups[key] = {
+                    "street": r.street,
+                    "town": r.town,
+                    "areas": r.areas,
+                    "m": r.municipality,
+                    "at": {},
+                    "shown": [],
+                    "lat": array("d"),
+                    "lon": array("d"),
+                }
             nk = nkeys.get(r.number)
             if nk is None:
-                nk = nkeys[r.number] = number_key(r.number)
-            g["n"].setdefault(nk, (r.number, r.lat, r.lon))
-        del keys, nkeys
-        intern: dict[str, str] = {}
+                nk = nkeys[r.number] = intern.setdefault(number_key(r.number), number_key(r.number))
+            if nk in g["at"]:
+                continue  # the first source wins
+            g["at"][nk] = len(g["shown"])
+            g["shown"].append(intern.setdefault(r.number, r.number))
+            g["lat"].append(r.lat)
+            g["lon"].append(r.lon)
+        del keys, nkeys, intern
         self.keys: list[str] = []
         self.shown: list[str] = []
         self.lats = array("d")
         self.lons = array("d")
         self.entries: list[Entry] = []
         where: dict[tuple, frozenset[str]] = {}
-        for (_, _), g in sorted(groups.items()):
+        for key in sorted(groups):
+            g = groups.pop(key)  # freed street by street
             start = len(self.keys)
-            nums = sorted(g["n"].items(), key=lambda kv: (number_value(kv[0]) or 0, kv[0]))
+            order = sorted(g["at"].items(), key=lambda kv: (number_value(kv[0]) or 0, kv[0]))
             w = (g["town"], g["areas"], g["m"])
             g["where"] = where.get(w) or where.setdefault(w, where_words(g["town"], *g["areas"], g["m"] or g["town"]))
-            for k, (shown, lat, lon) in nums:
-                self.keys.append(intern.setdefault(k, k))
-                self.shown.append(intern.setdefault(shown, shown))
-                self.lats.append(lat)
-                self.lons.append(lon)
+            for k, i in order:
+                self.keys.append(k)
+                self.shown.append(g["shown"][i])
+                self.lats.append(g["lat"][i])
+                self.lons.append(g["lon"][i])
             end = len(self.keys)
             numbers = StreetNumbers(self, start, end, self._middle(start, end))
             self.entries.append(self._entry(g, numbers))
-        del groups
 
     def _middle(self, start: int, end: int) -> int:
         n = end - start
@@ -254,14 +274,21 @@ def _novads(area: str) -> str:
 
 class RegisterCache:
     """The book of the register plus the shipped Rīga points, rebuilt only when the register
-    table changes (one per gazetteer, not per process: it follows one database)."""
+    table changes (one per gazetteer, not per process: it follows one database).
 
-    def __init__(self, data_dir: Path | str = DATA_DIR) -> None:
+    A million addresses take tens of seconds to read and index, too long for the search request
+    that finds the register changed: with a ``session_factory`` and ``wait`` false, the new book is
+    built on a thread of its own while the old one keeps answering, and ``on_built`` is called
+    when it is ready."""
+
+    def __init__(self, data_dir: Path | str = DATA_DIR, session_factory=None, on_built=None) -> None:
         self.data_dir = str(data_dir)
+        self.session_factory, self.on_built = session_factory, on_built
         self.signature: tuple | None = None
         self.book: AddressBook | None = None
+        self._building = threading.Lock()
 
-    def book_for(self, session) -> AddressBook:
+    def book_for(self, session, *, wait: bool = True) -> AddressBook:
         try:
             sig = register_signature(session)
         except Exception:  # no register table yet (database behind on migrations)
@@ -272,10 +299,49 @@ class RegisterCache:
         if not sig[0]:
             self.signature, self.book = sig, None
             return shipped_book(self.data_dir)
-        if sig != self.signature or self.book is None:
-            self.book = AddressBook(chain(register_records(session), read_riga(self.data_dir)))
-            self.signature = sig
-        return self.book
+        if sig == self.signature and self.book is not None:
+            return self.book
+        if wait or self.session_factory is None:
+            self._build(session, sig)
+            return self.book
+        if self._building.acquire(blocking=False):
+            threading.Thread(target=self._build_in_background, args=(sig,), daemon=True).start()
+        return self.book or shipped_book(self.data_dir)
+
+    def _build(self, session, sig: tuple) -> None:
+        book = AddressBook(chain(register_records(session), read_riga(self.data_dir)))
+        self.book, self.signature = book, sig
+
+    def _build_in_background(self, sig: tuple) -> None:
+        try:
+            session = self.session_factory()
+            try:
+                self._build(session, register_signature(session))
+            finally:
+                session.close()
+            if self.on_built is not None:
+                self.on_built()
+        except Exception:
+            log.warning("gazetteer: could not index the address register", exc_info=True)
+        finally:
+            self._building.release()
+
+
+class AddressLoader:
+    """A gazetteer's ``address_loader`` over a database: the register's book (:class:`RegisterCache`)
+    and the places' addresses, read through ``session_factory()`` (a session it closes). Called
+    with ``wait`` true (a forced refresh) it builds a changed register's book before answering."""
+
+    def __init__(self, session_factory, data_dir: Path | str = DATA_DIR) -> None:
+        self.session_factory = session_factory
+        self.register = RegisterCache(data_dir, session_factory)
+
+    def __call__(self, *, wait: bool = False) -> AddressSources:
+        session = self.session_factory()
+        try:
+            return AddressSources(self.register.book_for(session, wait=wait), place_records(session))
+        finally:
+            session.close()
 
 
 class AddressSources(NamedTuple):

@@ -27,6 +27,7 @@ from ..domain.geodesy import distances_m
 from ..domain.text import fold, words
 from .address_index import (
     AddressBook,
+    AddressLoader,
     AddressSources,
     RegisterCache,
     place_records,
@@ -115,7 +116,9 @@ class Gazetteer(Geocoder):
             if not force and self._loaded_at is not None and time.monotonic() - self._loaded_at < self._refresh_s:
                 return
             try:
-                loaded = self._loader()
+                loaded = (
+                    self._loader(wait=True) if force and isinstance(self._loader, AddressLoader) else self._loader()
+                )
                 book = self._book
                 if isinstance(loaded, AddressSources):
                     book, loaded = loaded.book, loaded.places
@@ -126,6 +129,10 @@ class Gazetteer(Geocoder):
             except Exception:  # the database may be down: search settlements and postcodes anyway
                 log.warning("gazetteer: could not load the database addresses", exc_info=True)
             self._loaded_at = time.monotonic()
+
+    def mark_stale(self) -> None:
+        """Reload the addresses at the next search (a new register index is ready)."""
+        self._loaded_at = None
 
     @property
     def street_count(self) -> int:

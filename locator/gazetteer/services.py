@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 from geopy.geocoders import Nominatim, Photon
 
 from ..config import VERSION
-from .address_index import AddressSources, RegisterCache, place_records
+from .address_index import AddressLoader
 from .geocoder import Gazetteer
 
 
@@ -74,18 +74,10 @@ def geocoder_for_search(config: Mapping, session_factory: Callable[[], Any] | No
         if not url or "nominatim.openstreetmap.org" in url:  # the GEOCODER_URL default is Nominatim's
             url = "https://photon.komoot.io"
         return LatviaPhoton(**_remote_args({**config, "GEOCODER_URL": url}, url))
-    loader = None
-    if session_factory is not None:
-        register = RegisterCache()  # the register's index, rebuilt only when its table changes
-
-        def loader():
-            session = session_factory()
-            try:
-                return AddressSources(register.book_for(session), place_records(session))
-            finally:
-                session.close()
-
+    loader = AddressLoader(session_factory) if session_factory is not None else None
     gazetteer = Gazetteer(address_loader=loader)
+    if loader is not None:
+        loader.register.on_built = gazetteer.mark_stale  # a register indexed in the background: use it now
     if refresh:
         gazetteer.refresh(force=True)
     return gazetteer
