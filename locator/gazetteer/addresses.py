@@ -42,7 +42,6 @@ STREET_TYPES = frozenset(
         "parks",
         "skvers",
         "gate",
-        "sala",
     }
 )
 """Folded Latvian street-type words (nominative): a comma part holding one is a street."""
