@@ -13,9 +13,9 @@ known address nearest the mean of its points, so it lies on the street); its hou
 flat per-book columns (the number as written, its :func:`~.addresses.number_key`, and float64
 latitude and longitude arrays), each street holding a slice. **The house numbers are kept in
 memory, not looked up in the database**: a search then never waits on a query, and at a million
-addresses the book takes about 110 MiB (175 MiB of RSS growth) (``bench/search.py``, bench/README.md), under the 300 MiB
-budget, because a number is two shared strings and 16 bytes of coordinates rather than a dict of
-tuples. Building it from a million register rows takes tens of seconds, so it is built once per
+addresses the book retains about 110 MiB (175 MiB of RSS growth; ``bench/search.py``,
+bench/README.md), under the 300 MiB budget, because a number is two shared strings and 16 bytes
+of coordinates rather than a dict of tuples. Building it from a million register rows takes tens of seconds, so it is built once per
 process and again only when the register table changes (:class:`RegisterCache` compares row
 count, largest code and last import time), on a thread of its own while the previous book answers.
 """
