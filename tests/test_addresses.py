@@ -253,3 +253,15 @@ def test_the_number_is_split_off_the_street_and_the_locative_read_as_nominative(
 )
 def test_the_latvian_notice_puts_the_town_in_the_genitive(town, genitive):
     assert genitive_lv(town) == genitive
+
+
+def test_a_town_named_in_full_beats_a_town_that_only_starts_alike():
+    g = Gazetteer(
+        [
+            ("Ārlavas iela 1, Bille", 57.0, 25.0, "Smiltenes novads"),
+            ("Ārlavas iela 1, Biļļumuiža", 57.2, 25.2, "Smiltenes novads"),
+        ],
+        shipped_addresses=False,
+    )
+    result = search(g, "BILLE, Ārlavas ielā 1")
+    assert result.status == "found" and [c.label for c in result.choices] == ["Ārlavas iela 1, Bille"]

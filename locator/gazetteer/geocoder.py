@@ -188,7 +188,7 @@ class Gazetteer(Geocoder):
             q = q[: m.start()] + " " + q[m.end() :]  # folded and original have the same length here
         parts = [words(p) for p in q.split(",")]
         parts = [p for p in parts if p]
-        hits = self._match_parts(parts)
+        hits = _prefer_exact_addresses(self._match_parts(parts), q)
         for h in hits:
             h.query = q
         if not hits and code and code in self.postcodes:
@@ -233,7 +233,7 @@ class Gazetteer(Geocoder):
             if best:
                 break
         best.sort(key=lambda h: (-h.entry.weight, h.entry.label, h.entry.lat))
-        return _prefer_known_numbers(best)
+        return best
 
     def _location(self, hit: _Hit) -> Location:
         match = TIER_NAMES[min(hit.tier, 3)]
@@ -292,14 +292,22 @@ def _street_index(book: AddressBook, place_addresses) -> NameIndex:
     return NameIndex(book.entries + AddressBook(records_from_addresses(place_addresses)).entries)
 
 
-def _prefer_known_numbers(hits: list[_Hit]) -> list[_Hit]:
-    """Of several streets that match a numbered address ('Brīvības 90': iela or gatve), those
-    that have that house number, if any do."""
-    numbered = [h for h in hits if h.number and h.entry is not None and h.entry.kind == "address"]
-    if len(numbered) < 2:
+def _prefer_exact_addresses(hits: list[_Hit], query: str) -> list[_Hit]:
+    """Of several streets that match an address, those whose town the query names in full
+    ('Bille', not 'Biļļumuiža' that merely starts alike), then those that have the house
+    number asked for ('Brīvības 90': the iela has it, the gatve not), where any do."""
+    streets = [h for h in hits if h.entry is not None and h.entry.kind == "address"]
+    if len(streets) < 2:
         return hits
-    known = [h for h in numbered if h.entry.numbers.locate(h.number).precision == "house"]
-    return known if known else hits
+    typed = set(words(query))
+    named = [h for h in streets if set(words(h.entry.detail.get("town") or "")) <= typed and h.entry.detail.get("town")]
+    if named and len(named) < len(streets):
+        streets = named
+    if streets[0].number:
+        known = [h for h in streets if h.entry.numbers.locate(h.number).precision == "house"]
+        if known:
+            streets = known
+    return streets if len(streets) < len(hits) else hits
 
 
 def _as_typed(query: str, street: str, number: str) -> str:
