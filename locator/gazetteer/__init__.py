@@ -2,8 +2,10 @@
 
 The default search geocoder works offline: :class:`Gazetteer` (:mod:`.geocoder`), a
 ``geopy.geocoders.base.Geocoder`` over the shipped settlements and postcodes (:mod:`.files`,
-built from GeoNames by :mod:`.build`: ``python -m locator.gazetteer build``) and the street
-addresses of the places in the database (:mod:`.addresses`). Matching (:mod:`.names`) ignores
+built from GeoNames by :mod:`.build`: ``python -m locator.gazetteer build``) and house numbers
+(:mod:`.address_index`): Rīga's shipped points (:mod:`.riga_build`), the national register when
+imported (``flask --app locator addresses import``) and the places' addresses, queries parsed by
+:mod:`.addresses`; a fallback says so (:mod:`.address_hints`). Matching (:mod:`.names`) ignores
 case, diacritics and punctuation ("riga", "RĪGA", "audeju iela 1"), accepts common ASCII
 spellings ("Kjekava", "Liepaaja"), lightly tolerates word order, and prefers exact over prefix
 over fuzzy (difflib) matches.
