@@ -52,7 +52,7 @@ def fallback_hint(raw: Any) -> dict[str, str] | None:
     street = ", ".join(x for x in (raw.get("street"), raw.get("town")) if x)
     if precision == "interpolated":
         return {
-            "lv": f"Adrese {missing} nav zināma: rādām aptuvenu vietu ielā {street}, aprēķinātu pēc kaimiņu numuriem.",
+            "lv": f"Adrese {missing} nav zināma: rādām aptuvenu vietu, aprēķinātu pēc tuvākajiem zināmajiem numuriem ({street}).",
             "en": f"We don't know {missing}: showing an estimate on {street} from the neighbouring numbers.",
         }
     if precision == "street":
