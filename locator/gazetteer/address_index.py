@@ -32,6 +32,9 @@ from itertools import chain
 from pathlib import Path
 from typing import Any, NamedTuple
 
+import numpy as np
+
+from ..domain.geodesy import distances_m
 from ..domain.text import fold, words
 from .addresses import number_key, number_value, parse_address, street_words
 from .files import DATA_DIR
@@ -165,11 +168,12 @@ class AddressBook:
             self.entries.append(self._entry(g, numbers))
 
     def _middle(self, start: int, end: int) -> int:
-        n = end - start
-        mlat = sum(self.lats[start:end]) / n
-        mlon = sum(self.lons[start:end]) / n
-        k = math.cos(math.radians(mlat)) ** 2
-        return min(range(start, end), key=lambda i: (self.lats[i] - mlat) ** 2 + k * (self.lons[i] - mlon) ** 2)
+        """The house geodesically nearest the mean of the street's points."""
+        if end - start <= 2:
+            return start
+        lats, lons = np.frombuffer(self.lats)[start:end], np.frombuffer(self.lons)[start:end]
+        d = distances_m(lat1=float(lats.mean()), lon1=float(lons.mean()), lat2=lats, lon2=lons)
+        return start + int(np.argmin(d))
 
     def _entry(self, g: dict[str, Any], numbers: StreetNumbers) -> Entry:
         street, town = g["street"], g["town"]
