@@ -300,14 +300,15 @@ def _prefer_exact_addresses(hits: list[_Hit], query: str) -> list[_Hit]:
     if len(streets) < 2:
         return hits
     typed = set(words(query))
-    named = [h for h in streets if set(words(h.entry.detail.get("town") or "")) <= typed and h.entry.detail.get("town")]
-    if named and len(named) < len(streets):
-        streets = named
-    if streets[0].number:
-        known = [h for h in streets if h.entry.numbers.locate(h.number).precision == "house"]
+    kept = streets
+    named = [h for h in kept if h.entry.detail.get("town") and set(words(h.entry.detail["town"])) <= typed]
+    if named:
+        kept = named
+    if kept[0].number:
+        known = [h for h in kept if h.entry.numbers.locate(h.number).precision == "house"]
         if known:
-            streets = known
-    return streets if len(streets) < len(hits) else hits
+            kept = known
+    return kept if len(kept) < len(streets) else hits
 
 
 def _as_typed(query: str, street: str, number: str) -> str:
