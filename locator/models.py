@@ -23,7 +23,7 @@ from sqlalchemy import (
     func,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
-from sqlalchemy.types import Boolean, Date, DateTime
+from sqlalchemy.types import BigInteger, Boolean, Date, DateTime, Float
 
 from .domain.vocabulary import KINDS, SERVICES
 
@@ -156,6 +156,30 @@ class ImportRun(Base):
     clipped: Mapped[int]
     merged: Mapped[int]
     removed: Mapped[int]
+
+
+class AddressPoint(Base):
+    """One existing address of the State Land Service's register (``aw_eka.csv``), parsed.
+
+    ``code`` is the register's KODS; ``address`` its full text (STD) as the register writes it;
+    ``street`` and ``house`` (NOSAUKUMS: '90', '90 k-2', or a farm's name) and ``town`` and
+    ``areas`` (the parts after the town: 'Garkalnes pag., Ropažu nov.') come from parsing it;
+    ``street`` is NULL for an address without a street (a named farmstead). WGS84 degrees, as plain
+    numbers: the gazetteer looks addresses up by name, never by distance, so no spatial index.
+    """
+
+    __tablename__ = "addresses"
+
+    code: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    address: Mapped[str] = mapped_column(String(400))
+    street: Mapped[str | None] = mapped_column(String(200))
+    house: Mapped[str] = mapped_column(String(200))
+    town: Mapped[str | None] = mapped_column(String(200))
+    areas: Mapped[str | None] = mapped_column(String(300))
+    postcode: Mapped[str | None] = mapped_column(String(10))
+    lat: Mapped[float] = mapped_column(Float)
+    lon: Mapped[float] = mapped_column(Float)
+    imported_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
 def lat_lon(geom) -> tuple:

@@ -11,8 +11,9 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
+    from .addresses import addresses_group
     from .database import COMMANDS
     from .imports import export_group, import_group
 
-    for command in (*COMMANDS, import_group, export_group):
+    for command in (*COMMANDS, import_group, export_group, addresses_group):
         app.cli.add_command(command)

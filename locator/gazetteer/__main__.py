@@ -1,5 +1,6 @@
 """``python -m locator.gazetteer build`` rebuilds data/gazetteer (from ``--shared``, default
-../shared/data); ``... search QUERY`` tries a query; ``... suggest TEXT`` lists the suggestions."""
+../shared/data), ``... build-addresses`` its Rīga address points; ``... search QUERY`` tries a
+query; ``... suggest TEXT`` lists the suggestions."""
 
 from __future__ import annotations
 
@@ -22,6 +23,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     b = sub.add_parser("build", help="build data/gazetteer from ../shared/data")
     b.add_argument("--shared", default=str(PROJECT_ROOT.parent / "shared" / "data"))
     b.add_argument("--out", default=str(DATA_DIR))
+    a = sub.add_parser("build-addresses", help="build data/gazetteer/addresses-riga.tsv from PyPI's latviastreetify")
+    a.add_argument("--wheel", help="a downloaded latviastreetify-0.2.0 wheel (default: pip download it)")
+    a.add_argument("--out", default=str(DATA_DIR))
     s = sub.add_parser("search", help="search the offline gazetteer")
     s.add_argument("query")
     t = sub.add_parser("suggest", help="suggestions for partly typed text")
@@ -35,6 +39,10 @@ def main(argv: Sequence[str] | None = None) -> int:
                 f"  {x.kind:10} {x.lat:.5f} {x.lon:.5f}  {x.label}"
                 + (f"  ({x.matched_name})" if x.matched_name else "")
             )
+    elif args.command == "build-addresses":
+        from .riga_build import build_riga_addresses
+
+        print(build_riga_addresses(args.wheel, args.out))
     else:
         r = search(Gazetteer(), args.query)
         print(r.status, r.hint["en"] if r.hint else "")  # the hint of a found place too ("Did you mean …?")

@@ -1,21 +1,25 @@
-"""Street addresses: parsing 'Audēju iela 16, Rīga', and the streets of the database's places.
+"""Street addresses as people write them: 'Brīvības iela 90, Rīga', 'RĪGA, Brīvības ielā 90 k-2'.
 
-There is no openly licensed street list in the project's sources, so the streets the gazetteer
-knows are exactly the streets of the imported places and closed centres: one entry per street and
-town, at the mean of its points, with the point of each house number seen.
+Both sides of the search go through here: the addresses the gazetteer indexes (the shipped Rīga
+points, the imported national register, the places' own addresses; :mod:`.address_index`) and the
+text people type. Matching is on folded words (:func:`locator.domain.text.words`), so case and
+diacritics never matter; on top of that this module
+
+* reads a street-type word in the locative as the nominative ('ielā', 'bulvārī', 'prospektā',
+  'laukumā' -> iela, bulvāris, prospekts, laukums) and common abbreviations ('pr.', 'bulv.');
+* splits a house number off the street, with the register's building suffix: '90', '90A',
+  '90 k-2' (korpuss 2 of number 90, as the register writes it; also typed '90k2', '90 k 2',
+  '90 korpuss 2') and '29/31', all compared through :func:`number_key`;
+* ignores quotes around a farm's name („Jāņkrogs”, "Jāņkrogs") and a postcode anywhere.
 """
 
 from __future__ import annotations
 
-import math
 import re
 import unicodedata
-from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
 
 from ..domain.text import fold, words
-from .names import KIND_WEIGHT, Entry, where_words
 
 STREET_TYPES = frozenset(
     {
@@ -37,107 +41,145 @@ STREET_TYPES = frozenset(
         "seta",
         "parks",
         "skvers",
+        "gate",
     }
 )
-"""Folded Latvian street-type words: a comma part holding one is a street."""
+"""Folded Latvian street-type words (nominative): a comma part holding one is a street."""
+
+STREET_TYPE_FORMS = {
+    "iel": "iela",
+    "ielu": "iela",
+    "bulvari": "bulvaris",
+    "bulv": "bulvaris",
+    "bulvara": "bulvaris",
+    "prospekta": "prospekts",
+    "pr": "prospekts",
+    "prosp": "prospekts",
+    "laukuma": "laukums",
+    "lauk": "laukums",
+    "dambi": "dambis",
+    "dambja": "dambis",
+    "cela": "cels",
+    "skvera": "skvers",
+    "parka": "parks",
+    "gatves": "gatve",
+    "ielas": "iela",
+}
+"""Folded locative, genitive and abbreviated street-type words -> the nominative the index uses.
+('ielā', 'gatvē', 'šosejā', 'alejā', 'līnijā' fold to their nominative already.)"""
 
 NUMBER_RE = re.compile(r"^\d{1,4}[a-z]?$")
-"""A folded house number: '16', '16a'."""
+"""A folded house number word: '16', '16a'."""
 POSTCODE_ONLY_RE = re.compile(r"^\s*(?:lv)?[\s\-]*(\d{4})\s*$")
 """A folded text that is only a postcode: 'lv-1050', 'lv 1050', '1050'."""
 POSTCODE_IN_RE = re.compile(r"\blv\s*-?\s*(\d{4})\b")
 """A postcode inside a folded text: 'audeju iela 16, lv-1050'."""
+_BUILDING_WORDS = {"k": "k", "korp": "k", "korpuss": "k"}
+_NUMBER_TOKEN_RE = re.compile(r"\d+|[^\W\d_]+")
+
+
+def street_words(text_or_words: str | list[str]) -> list[str]:
+    """The folded words of a street with its type word in the nominative:
+    'Brīvības ielā' -> ['brivibas', 'iela'], 'Kr. Valdemāra bulv.' -> ['kr', 'valdemara', 'bulvaris'],
+    'Lielajā ielā' -> ['liela', 'iela']."""
+    ws = words(text_or_words) if isinstance(text_or_words, str) else list(text_or_words)
+    if not ws:
+        return ws
+    # only the type word (the last non-number word) changes: 'Pils iela' keeps its 'pils'
+    last = max((i for i, w in enumerate(ws) if not w[0].isdigit()), default=None)
+    if last is not None and last > 0 and ws[last] in STREET_TYPE_FORMS:
+        ws[last] = STREET_TYPE_FORMS[ws[last]]
+    if last is not None and last > 0 and ws[last] in STREET_TYPES:
+        # the definite adjective in the locative: 'Lielajā ielā', 'Mazajā Pils ielā' -> liela, maza
+        ws[:last] = [w[:-2] if len(w) > 4 and w.endswith("aja") else w for w in ws[:last]]
+    return ws
+
+
+def number_key(number: str) -> str:
+    """The comparable form of a house number: '90 k-2', '90k2', '90 korpuss 2' -> '90 k 2';
+    '12A' -> '12 a'; '29/31' -> '29 31'."""
+    tokens = _NUMBER_TOKEN_RE.findall(fold(number))
+    return " ".join(_BUILDING_WORDS.get(t, t) for t in tokens)
+
+
+def number_value(number: str) -> int | None:
+    """The leading integer of a house number ('90 k-2' -> 90), or None."""
+    m = re.match(r"\s*(\d+)", number)
+    return int(m.group(1)) if m else None
+
+
+def _is_number_tail(tokens: list[str]) -> bool:
+    """Whether number ``tokens`` are a house number as typed: '90', '90 a', '90 k 2', '29 31'."""
+    if not tokens or not tokens[0].isdigit() or len(tokens[0]) > 4:
+        return False
+    rest = tokens[1:]
+    if not rest:
+        return True
+    if len(rest) == 1:
+        return (len(rest[0]) == 1 and rest[0].isalpha()) or rest[0].isdigit()
+    if len(rest) == 2:
+        return rest[0] in _BUILDING_WORDS and rest[1].isdigit()
+    if len(rest) == 3:  # '90 a k 2'
+        return len(rest[0]) == 1 and rest[0].isalpha() and rest[1] in _BUILDING_WORDS and rest[2].isdigit()
+    return False
+
+
+def split_number(name: list[str]) -> tuple[list[str], str | None]:
+    """(street words, number key) of folded query words: ['brivibas', 'iela', '90', 'k', '2'] ->
+    (['brivibas', 'iela'], '90 k 2'); also '90k2', '90a', '16 a'. The number follows at least one
+    name word. Without a number: (name, None)."""
+    for i in range(1, len(name)):
+        if not name[i][0].isdigit():
+            continue
+        tokens = [t for w in name[i:] for t in _NUMBER_TOKEN_RE.findall(w)]
+        for flat in ("dz", "dzivoklis"):  # '90 dz. 5': flat 5 of number 90
+            if flat in tokens[1:]:
+                tokens = tokens[: tokens.index(flat)]
+        if _is_number_tail(tokens):
+            return name[:i], " ".join(_BUILDING_WORDS.get(t, t) for t in tokens)
+    return name, None
 
 
 @dataclass(frozen=True)
 class ParsedAddress:
     street: str  # 'Audēju iela'
-    number: str | None  # '16', '16a'
+    number: str | None  # '16', '16a', '90 k-2'
     town: str | None  # 'Rīga'
+    areas: tuple[str, ...] = ()  # the parts after the town: ('Garkalnes pag.', 'Ropažu nov.')
+
+
+def _unquote(part: str) -> str:
+    return re.sub(r"[\"'„“”«»‘’]", "", part).strip()
 
 
 def parse_address(address: str, municipality: str | None = None) -> ParsedAddress | None:
-    """The street, house number and town of an address like 'Audēju iela 16, Rīga' or
-    'LV-1050, Rīga, Audēju iela 16'; None when it names no street (e.g. 'Āgenskalns, Rīga')."""
-    parts = [p.strip() for p in unicodedata.normalize("NFC", address).split(",") if p.strip()]
+    """The street, house number and town of an address like 'Audēju iela 16, Rīga',
+    'LV-1050, Rīga, Audēju iela 16' or the register's 'Rīgas iela 1, Berģi, Garkalnes pag.,
+    Ropažu nov., LV-2137'; None when it names no street (e.g. 'Āgenskalns, Rīga', or a farm:
+    '„Jāņkrogs”, Lizuma pag.')."""
+    parts = [_unquote(p) for p in unicodedata.normalize("NFC", address).split(",")]
+    parts = [p for p in parts if p]
     street = number = None
-    towns = []
+    places = []
     for part in parts:
         part_words = part.split()
-        folded = [fold(w).strip(".") for w in part_words]
-        if POSTCODE_ONLY_RE.match(fold(part)):
+        folded_part = fold(part)
+        if POSTCODE_ONLY_RE.match(folded_part):
             continue
+        folded = [w.strip(".") for w in folded_part.split()]
+        if len(folded) != len(part_words):  # a letter that folds to a space: fold word by word
+            folded = [fold(w).strip(".") for w in part_words]
+        folded = street_words(folded)
         if street is None and any(f in STREET_TYPES for f in folded):
             last = max(i for i, f in enumerate(folded) if f in STREET_TYPES)
             street = " ".join(part_words[: last + 1])
-            rest = "".join(part_words[last + 1 :]).casefold()
-            m = re.match(r"^(\d{1,4}[a-z]?)", rest)
-            number = m.group(1) if m else None
+            rest = " ".join(part_words[last + 1 :])
+            number = rest if re.match(r"^\d{1,4}", rest) else None
         elif street is None and len(part_words) >= 2 and NUMBER_RE.match(folded[-1]) and not folded[0].isdigit():
-            street, number = " ".join(part_words[:-1]), folded[-1]  # 'Brīvības 10'
+            street, number = " ".join(part_words[:-1]), part_words[-1]  # 'Brīvības 10'
         else:
-            towns.append(part)
+            places.append(part)
     if street is None:
         return None
-    town = towns[-1] if towns else municipality
-    return ParsedAddress(street, number, town)
-
-
-def address_records(session) -> list[tuple[str, float, float, str | None]]:
-    """(address, lat, lon, municipality) of every place and closed centre with an address."""
-    from sqlalchemy import select
-
-    from ..models import ClosedCentre, Place, lat_lon
-
-    out = []
-    for model in (Place, ClosedCentre):
-        stmt = select(model.address, *lat_lon(model.geom), model.municipality).where(model.address.is_not(None))
-        out.extend((a, float(lat), float(lon), m) for a, lat, lon, m in session.execute(stmt))
-    return out
-
-
-def street_entries(records: Iterable[Sequence[Any]]) -> list[Entry]:
-    """One entry per (street, town) of ``records``, ``(address, lat, lon[, municipality])``
-    tuples; addresses that name no street are left out."""
-    streets: dict[tuple[str, str], dict[str, Any]] = {}
-    for rec in records:
-        address, lat, lon = rec[0], float(rec[1]), float(rec[2])
-        municipality = rec[3] if len(rec) > 3 else None
-        if not address or not (math.isfinite(lat) and math.isfinite(lon)):
-            continue
-        parsed = parse_address(address, municipality)
-        if parsed is None:
-            continue
-        if municipality is None:
-            from ..domain.geography import municipality_of
-
-            municipality = municipality_of(lon=lon, lat=lat)
-        town = parsed.town or municipality or ""
-        key = (" ".join(words(parsed.street)), fold(town))
-        s = streets.setdefault(
-            key, {"name": parsed.street, "town": town, "municipality": municipality, "points": [], "numbers": {}}
-        )
-        s["points"].append((lat, lon))
-        if parsed.number:
-            s["numbers"].setdefault(parsed.number, (lat, lon, f"{parsed.street} {parsed.number}"))
-    entries = []
-    for _, s in sorted(streets.items()):
-        pts = s["points"]
-        lat = sum(p[0] for p in pts) / len(pts)
-        lon = sum(p[1] for p in pts) / len(pts)
-        town = s["town"]
-        entries.append(
-            Entry(
-                kind="address",
-                name=s["name"],
-                label=", ".join(x for x in (s["name"], town) if x),
-                lat=lat,
-                lon=lon,
-                municipality=s["municipality"],
-                weight=KIND_WEIGHT["street"],
-                where=where_words(town, s["municipality"]),
-                detail={"street": s["name"], "town": town or None, "points": len(pts)},
-                numbers=s["numbers"],
-            )
-        )
-    return entries
+    town = places[0] if places else municipality
+    return ParsedAddress(street, number, town, tuple(places[1:]))

@@ -1,7 +1,8 @@
 """The offline gazetteer as a geopy geocoder: :class:`Gazetteer`.
 
-It searches the shipped settlements and postcodes (:mod:`.files`) and, optionally, the streets
-of the database's places (:mod:`.addresses`). A query is split at commas into a name and its
+It searches the shipped settlements and postcodes (:mod:`.files`) and the house numbers of
+:mod:`.address_index` (the shipped Rīga points, the imported register and the places' addresses;
+queries parsed by :mod:`.addresses`). A query is split at commas into a name and its
 context ('Ozoli, Saldus novads'); exact beats loose beats prefix beats fuzzy matches, and a
 context that names none of the entry's areas costs a penalty.
 """
@@ -9,7 +10,6 @@ context that names none of the entry's areas costs a penalty.
 from __future__ import annotations
 
 import logging
-import re
 import threading
 import time
 import unicodedata
@@ -26,7 +26,16 @@ from ..config import VERSION
 from ..domain.geodesy import distances_m
 from ..domain.text import fold, words
 from . import farmsteads
-from .addresses import NUMBER_RE, POSTCODE_IN_RE, POSTCODE_ONLY_RE, address_records, street_entries
+from .address_index import (
+    AddressBook,
+    AddressLoader,
+    AddressSources,
+    RegisterCache,
+    place_records,
+    records_from_addresses,
+    shipped_book,
+)
+from .addresses import NUMBER_RE, POSTCODE_IN_RE, POSTCODE_ONLY_RE, STREET_TYPES, split_number, street_words
 from .cyrillic import to_latin
 from .files import DATA_DIR, PostcodeRow, base_data
 from .names import KIND_WEIGHT, TIER_NAMES, Entry, NameIndex, context_ok
@@ -48,13 +57,16 @@ class _Hit:
     ignored: str | None = None
     distance: int = 0  # spelling distance in edits from what was typed (NameIndex.distance)
     typed: str = ""
+    query: str = ""
 
 
 class Gazetteer(Geocoder):
     """An offline geopy geocoder over the shipped settlements and postcodes and, optionally,
     the street addresses of the places in the database.
 
-    ``records`` are ``(address, lat, lon)`` or ``(address, lat, lon, municipality)`` tuples;
+    ``records`` are ``(address, lat, lon)`` or ``(address, lat, lon, municipality)`` tuples (the
+    places' addresses), searched after the shipped Rīga address points unless
+    ``shipped_addresses`` is false;
     ``address_loader`` is a callable returning such records, called lazily and again when
     ``refresh_s`` seconds have passed (or on :meth:`refresh`); a failing loader keeps the
     addresses it had. ``geocode`` returns ``geopy.location.Location`` objects whose ``raw``
@@ -69,13 +81,16 @@ class Gazetteer(Geocoder):
         address_loader: Callable[[], Iterable[Sequence[Any]]] | None = None,
         refresh_s: float = ADDRESS_REFRESH_S,
         data_dir: Path | str = DATA_DIR,
+        shipped_addresses: bool = True,
         user_agent: str | None = None,
     ) -> None:
         super().__init__(user_agent=user_agent or f"locator/{VERSION}")
         self._data_dir = str(data_dir)
         self._base = base = base_data(str(data_dir))
         self.names, self.postcodes, self.settlements = base.names, base.postcodes, base.settlements
-        self._streets = NameIndex(street_entries(records or ()))
+        self._book = shipped_book(str(data_dir)) if shipped_addresses else AddressBook(())
+        self._places: list | None = None  # the place addresses the index was last built with
+        self._streets = _street_index(self._book, records or ())
         self._loader = address_loader
         self._refresh_s = refresh_s
         self._loaded_at: float | None = None
@@ -83,8 +98,15 @@ class Gazetteer(Geocoder):
 
     @classmethod
     def from_database(cls, session, **kwargs) -> Gazetteer:
-        """A gazetteer with the addresses of the places and closed centres in ``session``'s database."""
-        return cls(address_records(session), **kwargs)
+        """A gazetteer with the addresses of ``session``'s database: the imported register's
+        (with the shipped Rīga points, unless ``shipped_addresses`` is false) and the places'."""
+        records = place_records(session)
+        g = cls(records, **kwargs)
+        if kwargs.get("shipped_addresses", True):
+            book = RegisterCache(kwargs.get("data_dir", DATA_DIR)).book_for(session)
+            if book is not g._book:
+                g._book, g._streets = book, _street_index(book, records)
+        return g
 
     # -- addresses
 
@@ -99,14 +121,32 @@ class Gazetteer(Geocoder):
             if not force and self._loaded_at is not None and time.monotonic() - self._loaded_at < self._refresh_s:
                 return
             try:
-                self._streets = NameIndex(street_entries(self._loader()))
+                loaded = (
+                    self._loader(wait=True) if force and isinstance(self._loader, AddressLoader) else self._loader()
+                )
+                book = self._book
+                if isinstance(loaded, AddressSources):
+                    book, loaded = loaded.book, loaded.places
+                loaded = list(loaded)
+                if book is not self._book or loaded != self._places:  # else nothing changed: keep the index
+                    self._streets = _street_index(book, loaded)
+                    self._book, self._places = book, loaded
             except Exception:  # the database may be down: search settlements and postcodes anyway
                 log.warning("gazetteer: could not load the database addresses", exc_info=True)
             self._loaded_at = time.monotonic()
 
+    def mark_stale(self) -> None:
+        """Reload the addresses at the next search (a new register index is ready)."""
+        self._loaded_at = None
+
     @property
     def street_count(self) -> int:
         return len(self._streets.entries)
+
+    @property
+    def address_count(self) -> int:
+        """House numbers known (the register's and the shipped ones, without the places')."""
+        return len(self._book)
 
     # -- geopy interface
 
@@ -153,7 +193,9 @@ class Gazetteer(Geocoder):
             q = q[: m.start()] + " " + q[m.end() :]  # folded and original have the same length here
         parts = [words(p) for p in q.split(",")]
         parts = [p for p in parts if p]
-        hits = self._match_parts(parts)
+        hits = _prefer_exact_addresses(self._match_parts(parts), q)
+        for h in hits:
+            h.query = q
         if not hits or hits[0].penalty or hits[0].tier > 1:  # not all of it explained: a farm name?
             farm_tier, farms = farmsteads.resolve(q, farmsteads.farm_index(self._data_dir), self.names)
             if farms:
@@ -176,16 +218,12 @@ class Gazetteer(Geocoder):
         best_score = None
         for fuzzy in (False, True):
             for name, context, strict in splits:
-                number = None
-                if len(name) >= 2 and NUMBER_RE.match(name[-1]) and not name[0].isdigit():
-                    number, name = name[-1], name[:-1]
-                elif len(name) >= 3 and NUMBER_RE.match(name[-2]) and len(name[-1]) <= 2 and not name[0].isdigit():
-                    number, name = name[-2] + name[-1], name[:-2]  # '16 a'
+                name, number = split_number(name)  # 'brivibas iela 90 k 2' -> '90 k 2'
                 if strict and any(NUMBER_RE.match(c) for c in context) and number is None:
                     continue
-                key = " ".join(name)
+                key, street_key = " ".join(name), " ".join(street_words(name))  # 'ielā' is 'iela'
                 for index in (self._streets, self.names):
-                    tier, entries = index.match(key, fuzzy)
+                    tier, entries = index.match(street_key if index is self._streets else key, fuzzy)
                     if not entries:
                         continue
                     for e in entries:
@@ -242,23 +280,70 @@ class Gazetteer(Geocoder):
             if matched != e.name:
                 raw["matched_name"] = matched  # the other name that was typed ('Mitau' for Jelgava)
         if e.kind == "address":
-            raw["house_number"] = None
-            if hit.number:
-                found = e.numbers.get(hit.number) or next(
-                    (
-                        v
-                        for k, v in e.numbers.items()
-                        if re.match(r"\d+", k).group() == re.match(r"\d+", hit.number).group()
-                    ),
-                    None,
-                )
-                if found:
-                    lat, lon, street_no = found
-                    label = ", ".join(x for x in (street_no, e.detail.get("town")) if x)
-                    raw["house_number"] = hit.number
-                raw["house_number_found"] = bool(found)
+            answer = e.numbers.locate(hit.number)
+            lat, lon = answer.lat, answer.lon
+            raw["precision"] = "street" if hit.number is None else answer.precision
+            raw["house_number"] = answer.number
+            if answer.number:
+                label = ", ".join(x for x in (f"{e.name} {answer.number}", e.detail.get("town")) if x)
+            if hit.number is not None:
+                raw["house_number_found"] = answer.precision == "house"
+                if answer.precision != "house":
+                    raw["not_found"] = _as_typed(hit.query, e.name, hit.number)
+        else:
+            raw["precision"] = "settlement"
+            missing = _unknown_street(hit)
+            if missing:
+                raw["not_found"] = missing
         if hit.ignored:
             raw["partial"] = True
             raw["ignored"] = hit.ignored
         raw.update(label=label, lat=lat, lon=lon)
         return Location(label, (lat, lon, 0), raw)
+
+
+def _street_index(book: AddressBook, place_addresses) -> NameIndex:
+    """The streets of ``book`` and of the places' ``(address, lat, lon[, municipality])`` tuples."""
+    return NameIndex(book.entries + AddressBook(records_from_addresses(place_addresses)).entries)
+
+
+def _prefer_exact_addresses(hits: list[_Hit], query: str) -> list[_Hit]:
+    """Of several streets that match an address, those whose town the query names in full
+    ('Bille', not 'Biļļumuiža' that merely starts alike), then those that have the house
+    number asked for ('Brīvības 90': the iela has it, the gatve not), where any do."""
+    streets = [h for h in hits if h.entry is not None and h.entry.kind == "address"]
+    if len(streets) < 2:
+        return hits
+    typed = set(words(query))
+    kept = streets
+    named = [h for h in kept if h.entry.detail.get("town") and set(words(h.entry.detail["town"])) <= typed]
+    if named:
+        kept = named
+    if kept[0].number:
+        known = [h for h in kept if h.entry.numbers.locate(h.number).precision == "house"]
+        if known:
+            kept = known
+    return kept if len(kept) < len(streets) else hits
+
+
+def _as_typed(query: str, street: str, number: str) -> str:
+    """The comma part of ``query`` that named the street ('Brīvības ielā 90 k-2'), else 'street number'."""
+    for part in query.split(","):
+        ws = words(part)
+        if ws and any(d.isdigit() for d in ws) and split_number(ws)[1] == number:
+            return " ".join(part.split())
+    return f"{street} {number}"
+
+
+def _unknown_street(hit: _Hit) -> str | None:
+    """The street address, as typed, that a settlement answered for ('Nezināmā iela 5' of
+    'Nezināmā iela 5, Rīga'): the ignored comma part, if it has a street-type word or a number."""
+    if not hit.ignored:
+        return None
+    ignored = set(hit.ignored.split())
+    for part in hit.query.split(","):
+        ws = street_words(words(part))
+        named = [w for w in ws if not NUMBER_RE.match(w)]
+        if named and set(named) <= ignored and (len(named) < len(ws) or any(w in STREET_TYPES for w in ws)):
+            return " ".join(part.split())
+    return None

@@ -16,6 +16,7 @@ from geopy.exc import GeocoderQueryError, GeocoderServiceError, GeocoderTimedOut
 from geopy.location import Location
 
 from ..domain.geodesy import distance_m
+from .address_hints import fallback_hint
 from .names import TIER_NAMES
 
 
@@ -145,6 +146,9 @@ def _spelling(location: Location) -> int | None:
 
 def _hint_for_found(location: Location) -> dict[str, str] | None:
     raw = location.raw if isinstance(location.raw, dict) else {}
+    fallback = fallback_hint(raw)  # a house or street the sources lack: say where we show instead
+    if fallback:
+        return fallback
     name = raw.get("name") or location.address.split(",")[0]
     if raw.get("match") == "fuzzy":
         return did_you_mean(name)

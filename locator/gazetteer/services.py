@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 from geopy.geocoders import Nominatim, Photon
 
 from ..config import VERSION
-from .addresses import address_records
+from .address_index import AddressLoader
 from .geocoder import Gazetteer
 
 
@@ -60,8 +60,9 @@ def geocoder_for_search(config: Mapping, session_factory: Callable[[], Any] | No
 
     Build it once and keep it (the web app keeps it on the app): a gazetteer shares its
     settlement and postcode files with every other one, and reads the database addresses
-    through ``session_factory()`` (a session it closes) when first asked, then at most every
-    60 s, or now when ``refresh`` is true.
+    (the imported register and the places' addresses) through ``session_factory()`` (a session
+    it closes) when first asked, then at most every 60 s, or now when ``refresh`` is true; the
+    register's index is rebuilt only when the register table has changed.
     """
     name = (config.get("SEARCH_GEOCODER") or "gazetteer").strip().lower()
     if name not in SEARCH_SERVICES:
@@ -73,17 +74,10 @@ def geocoder_for_search(config: Mapping, session_factory: Callable[[], Any] | No
         if not url or "nominatim.openstreetmap.org" in url:  # the GEOCODER_URL default is Nominatim's
             url = "https://photon.komoot.io"
         return LatviaPhoton(**_remote_args({**config, "GEOCODER_URL": url}, url))
-    loader = None
-    if session_factory is not None:
-
-        def loader():
-            session = session_factory()
-            try:
-                return address_records(session)
-            finally:
-                session.close()
-
+    loader = AddressLoader(session_factory) if session_factory is not None else None
     gazetteer = Gazetteer(address_loader=loader)
+    if loader is not None:
+        loader.register.on_built = gazetteer.mark_stale  # a register indexed in the background: use it now
     if refresh:
         gazetteer.refresh(force=True)
     return gazetteer

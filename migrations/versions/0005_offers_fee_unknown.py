@@ -1,7 +1,7 @@
 """offers: fee_eur may be NULL (the fee is unknown)
 
 Revision ID: 0005
-Revises: 0003
+Revises: 0004
 Create Date: 2026-12-01
 
 A place imported without fees (a bank's ATM list) still offers the services its kind usually
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = '0005'
-down_revision: Union[str, None] = '0003'
+down_revision: Union[str, None] = '0004'
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
 
