@@ -301,10 +301,25 @@ def test_the_place_page_has_a_week_table_with_today_marked_and_its_source_in_lat
         d = today + timedelta(days=(weekday - today.weekday()) % 7)  # that weekday's date in the coming week
         ranges = hours.day_ranges(bank.place.opening_hours, d)
         assert text == (", ".join(f"{a:%H:%M}–{b:%H:%M}" for a, b, _ in ranges) or "slēgts")
-    assert "Ilustratīvas bankas filiāles un bankomāti" in html and "Dati: GeoNames" in html
-    assert "Izdomātas Swedbank, SEB, Citadele un Luminor filiāles" in html  # the source's description
+    assert "OpenStreetMap banku filiāles, bankomāti" in html and "© OpenStreetMap līdzautori" in html
+    assert "Īstas vietas: OpenStreetMap punkti" in html  # the source's description, translated
     english = client.get(f"/en/places/{bank.place.id}").get_data(as_text=True)
-    assert "Invented branches and ATMs of Swedbank" in english and "Izdomātas" not in english
+    assert "Real places: the OpenStreetMap nodes" in english and "Īstas vietas" not in english
+
+
+def test_every_demo_source_is_described_in_latvian_too():
+    """A source the demo loads shows its title and description in the page's language: none lacks Latvian."""
+    import json
+
+    from babel.messages.pofile import read_po
+
+    from locator.config import PROJECT_ROOT
+
+    with (PROJECT_ROOT / "translations/lv/LC_MESSAGES/messages.po").open("rb") as fh:
+        latvian = {m.id: m.string for m in read_po(fh) if m.id and m.string}
+    sources = json.loads((PROJECT_ROOT / "data/demo/sources.json").read_text(encoding="utf-8"))
+    untranslated = [(s["name"], k) for s in sources for k in ("title", "description") if s.get(k) not in latvian]
+    assert untranslated == []
 
 
 def test_the_place_page_gives_the_address_with_its_municipality_once(client, demo_session):

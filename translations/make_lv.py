@@ -110,18 +110,27 @@ LV = {
 
 if __name__ == "__main__":
     here = Path(__file__).parent
+    out = here / "lv" / "LC_MESSAGES" / "messages.po"
     with open(here / "messages.pot", "rb") as fh:
         template = read_po(fh)
+    # What the .po already says is kept where the table is silent: plural forms, and the texts of
+    # data (source titles and descriptions) that no extraction finds in the code.
+    previous = {}
+    if out.exists():
+        with open(out, "rb") as fh:
+            previous = {m.id: m.string for m in read_po(fh) if m.id and m.string}
     catalog = Catalog(locale="lv", project="locator")
     catalog.update(template)
     missing = []
     for message in catalog:
         if message.id:
-            message.string = LV.get(message.id, "")
+            message.string = LV.get(message.id) or previous.get(message.id, "")
             message.flags.discard("fuzzy")
             if not message.string:
                 missing.append(message.id)
-    out = here / "lv" / "LC_MESSAGES" / "messages.po"
+    for msgid, string in previous.items():
+        if msgid not in catalog:
+            catalog.add(msgid, string)
     out.parent.mkdir(parents=True, exist_ok=True)
     with open(out, "wb") as fh:
         write_po(fh, catalog, width=100, omit_header=False)
