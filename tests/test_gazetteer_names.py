@@ -174,6 +174,14 @@ def test_stations_airports_lakes_and_parks_are_found_by_their_type_words(gaz, ty
     assert (choice.lat, choice.lon) == (feature.lat, feature.lon)
 
 
+def test_a_feature_found_by_its_type_words_claims_no_other_name_that_was_not_typed(gaz):
+    """'Rīgas Centrālā stacija' is the station's Latvian name in other words, not its alias 'Riga Central Station'."""
+    result = search(gaz, "Rīgas Centrālā stacija")
+    assert result.status == "found" and result.hint is None
+    assert "matched_name" not in gaz.geocode("Rīgas Centrālā stacija").raw
+    assert "another name" in search(gaz, "Riga Central Station").hint["en"]  # the alias typed: said so
+
+
 def test_the_airport_is_in_marupe_not_at_the_riga_postcode_point(gaz):
     loc = gaz.geocode("Lidosta Rīga")
     assert loc.raw["feature_type"] == "airport"

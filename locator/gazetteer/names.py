@@ -162,9 +162,15 @@ class NameIndex:
         return min(OSA.distance(key, n) for n in names)
 
     def matched_name(self, key: str, entry: Entry) -> str:
-        """Which of ``entry``'s names (its own or an alias, as written) the typed ``key`` is closest to."""
-        names = (entry.name, *entry.aliases)
-        return min(names, key=lambda n: (OSA.distance(key, " ".join(words(n))), n != entry.name))
+        """Which of ``entry``'s names (its own or an alias, as written) the typed ``key`` is, up to a
+        typo or two; the entry's own name when no alias is that close (a feature found by its type
+        words, "Rīgas Centrālā stacija", was not typed as its English alias)."""
+        best = min(entry.aliases, key=lambda n: OSA.distance(key, " ".join(words(n))), default=None)
+        if best is None:
+            return entry.name
+        d = OSA.distance(key, " ".join(words(best)))
+        own = OSA.distance(key, " ".join(words(entry.name)))
+        return best if d < own and d <= max(1, len(key) // 5) else entry.name
 
     def match(self, key: str, fuzzy: bool) -> tuple[int, list[Entry]]:
         """(tier, entries) of the best tier that matches ``key``; (4, []) if none."""
