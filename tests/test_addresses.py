@@ -17,7 +17,7 @@ from locator.domain.geodesy import distance_m
 from locator.gazetteer import Gazetteer, geocoder_for_search, search
 from locator.gazetteer.address_hints import genitive_lv
 from locator.gazetteer.address_index import read_riga
-from locator.gazetteer.addresses import number_key, split_number, street_words
+from locator.gazetteer.addresses import number_key, short_forms, split_number, street_words
 from locator.importers.address_register import import_register, read_register
 from locator.models import AddressPoint
 
@@ -117,6 +117,12 @@ HOUSES = [
     ("Garkalnes novads, Berģi, Rīgas iela 1", "Rīgas iela", "1", "Berģi"),
     ("Rīgas iela 1, Berģi, Ropažu novads", "Rīgas iela", "1", "Berģi"),
     ("Berģi, Rīgas ielā 1", "Rīgas iela", "1", "Berģi"),
+    # a street named after a person, as banks and people shorten it
+    ("Kr. Valdemāra iela 1, Rīga", "Krišjāņa Valdemāra iela", "1", "Rīga"),
+    ("Valdemāra 21", "Krišjāņa Valdemāra iela", "21", "Rīga"),
+    ("K. Barona iela 10, Rīga", "Krišjāņa Barona iela", "10", "Rīga"),
+    ("Rīga, Barona ielā 10", "Krišjāņa Barona iela", "10", "Rīga"),
+    ("A. Čaka ielā 50", "Aleksandra Čaka iela", "50", "Rīga"),
 ]
 STREETS = [
     ("Brīvības iela, Rīga", "Brīvības iela", "Rīga", "street"),
@@ -126,6 +132,17 @@ STREETS = [
     ("Tvaika iela 54 k-9, Rīga", "Tvaika iela", "Rīga", "interpolated"),
     ("Lielā iela 6, Jelgava", "Lielā iela", "Jelgava", "interpolated"),
 ]
+
+
+def test_a_street_named_after_a_person_is_also_found_by_its_short_forms():
+    assert short_forms("Krišjāņa Barona iela") == (
+        "Barona iela",
+        "K. Barona iela",
+        "Kr. Barona iela",
+        "Kri. Barona iela",
+    )
+    assert short_forms("Brīvības iela") == () and short_forms("K. Barona iela") == ()
+    assert short_forms("Dārziņu 1. līnija") == () == short_forms("Mazā Kalna iela")  # no first name
 
 
 def test_the_table_has_at_least_forty_addresses():

@@ -36,7 +36,7 @@ import numpy as np
 
 from ..domain.geodesy import distances_m
 from ..domain.text import fold, words
-from .addresses import number_key, number_value, parse_address, street_words
+from .addresses import number_key, number_value, parse_address, short_forms, street_words
 from .files import DATA_DIR
 from .names import KIND_WEIGHT, Entry, where_words
 
@@ -189,6 +189,7 @@ class AddressBook:
             where=g["where"],
             detail={"street": street, "town": town or None, "points": len(numbers)},
             numbers=numbers,
+            aliases=short_forms(street),
         )
 
     def __len__(self) -> int:

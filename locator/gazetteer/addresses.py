@@ -95,6 +95,23 @@ def street_words(text_or_words: str | list[str]) -> list[str]:
     return ws
 
 
+def short_forms(street: str) -> tuple[str, ...]:
+    """The shorter names people write for a street named after a person: 'Krišjāņa Barona iela'
+    is also 'K. Barona iela', 'Kr. Barona iela' and 'Barona iela' (searched as other names of the
+    street, never shown). Only a first name in the genitive (ending -a, -as, -es, as Latvian first
+    names do) before one more word and the type: 'Brīvības iela', 'Mazā Kalna iela' (an
+    adjective), 'Dārziņu 1. līnija' and 'K. Barona iela' (already short) have none."""
+    parts = street.split()
+    if len(parts) != 3 or fold(parts[-1]).strip(".") not in STREET_TYPES:
+        return ()
+    first, rest = parts[0], " ".join(parts[1:])
+    if len(first) < 4 or not (first.isalpha() and parts[1].isalpha() and first[0].isupper()):
+        return ()
+    if not first.endswith(("a", "as", "es")):
+        return ()
+    return (rest, *(f"{first[:n]}. {rest}" for n in (1, 2, 3)))
+
+
 def number_key(number: str) -> str:
     """The comparable form of a house number: '90 k-2', '90k2', '90 korpuss 2' -> '90 k 2';
     '12A' -> '12 a'; '29/31' -> '29 31'."""

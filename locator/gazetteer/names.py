@@ -191,6 +191,8 @@ class NameIndex:
             return 1, found
         if len(key) >= 3:
             found = [e for k in _with_prefix(self.keys, key) for e in self.exact[k]]
+            if not found:  # 'valdemara' of 'Valdemāra 21': the start of another name
+                found = list(dict.fromkeys(e for k in _with_prefix(self.alias_sorted, key) for e in self.alias[k]))
             if not found:
                 found = [e for k in _with_prefix(self.loose_keys, lk) for e in self.loose[k]]
             if found:

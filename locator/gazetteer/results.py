@@ -154,7 +154,9 @@ def _hint_for_found(location: Location) -> dict[str, str] | None:
         return did_you_mean(name)
     if raw.get("partial"):
         return PARTIAL_HINT
-    return other_name(raw["matched_name"], name) if raw.get("matched_name") else None
+    if raw.get("matched_name") and raw.get("kind") != "address":  # a street's short form needs no note
+        return other_name(raw["matched_name"], name)
+    return None
 
 
 def search(geocoder, query: str, *, limit: int = CHOICES_CAP) -> SearchResult:
