@@ -96,20 +96,27 @@ def street_words(text_or_words: str | list[str]) -> list[str]:
 
 
 def short_forms(street: str) -> tuple[str, ...]:
-    """The shorter names people write for a street named after a person: 'Krišjāņa Barona iela'
-    is also 'K. Barona iela', 'Kr. Barona iela' and 'Barona iela' (searched as other names of the
-    street, never shown). Only a first name in the genitive (ending -a, -as, -es, as Latvian first
-    names do) before one more word and the type: 'Brīvības iela', 'Mazā Kalna iela' (an
-    adjective), 'Dārziņu 1. līnija' and 'K. Barona iela' (already short) have none."""
+    """The shorter name people write for a street named after a person: 'Krišjāņa Barona iela'
+    is also 'Barona iela' (searched as another name of the street, never shown; 'K. Barona iela'
+    is read as it by :func:`without_initial`). Only a first name in the genitive (ending -a,
+    -as, -es, as Latvian first names do) before one more word and the type: 'Brīvības iela',
+    'Mazā Kalna iela' (an adjective), 'Dārziņu 1. līnija' and 'K. Barona iela' have none."""
     parts = street.split()
     if len(parts) != 3 or fold(parts[-1]).strip(".") not in STREET_TYPES:
         return ()
-    first, rest = parts[0], " ".join(parts[1:])
+    first = parts[0]
     if len(first) < 4 or not (first.isalpha() and parts[1].isalpha() and first[0].isupper()):
         return ()
-    if not first.endswith(("a", "as", "es")):
-        return ()
-    return (rest, *(f"{first[:n]}. {rest}" for n in (1, 2, 3)))
+    return (" ".join(parts[1:]),) if first.endswith(("a", "as", "es")) else ()
+
+
+def without_initial(ws: list[str]) -> list[str] | None:
+    """The folded words of a street typed with an initial, without it: 'K. Barona iela',
+    'Kr. Valdemāra iela' -> ['barona', 'iela'], ['valdemara', 'iela'] (matched against
+    :func:`short_forms`); None when the first word is no initial (up to 3 letters)."""
+    if len(ws) == 3 and ws[0].isalpha() and len(ws[0]) <= 3 and ws[-1] in STREET_TYPES:
+        return ws[1:]
+    return None
 
 
 def number_key(number: str) -> str:

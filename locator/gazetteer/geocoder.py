@@ -35,7 +35,15 @@ from .address_index import (
     records_from_addresses,
     shipped_book,
 )
-from .addresses import NUMBER_RE, POSTCODE_IN_RE, POSTCODE_ONLY_RE, STREET_TYPES, split_number, street_words
+from .addresses import (
+    NUMBER_RE,
+    POSTCODE_IN_RE,
+    POSTCODE_ONLY_RE,
+    STREET_TYPES,
+    split_number,
+    street_words,
+    without_initial,
+)
 from .cyrillic import to_latin
 from .files import DATA_DIR, PostcodeRow, base_data
 from .names import KIND_WEIGHT, TIER_NAMES, Entry, NameIndex, context_ok
@@ -221,9 +229,12 @@ class Gazetteer(Geocoder):
                 name, number = split_number(name)  # 'brivibas iela 90 k 2' -> '90 k 2'
                 if strict and any(NUMBER_RE.match(c) for c in context) and number is None:
                     continue
-                key, street_key = " ".join(name), " ".join(street_words(name))  # 'ielā' is 'iela'
+                street_ws = street_words(name)  # 'ielā' is 'iela'
+                key, street_key = " ".join(name), " ".join(street_ws)
                 for index in (self._streets, self.names):
                     tier, entries = index.match(street_key if index is self._streets else key, fuzzy)
+                    if not entries and index is self._streets and (short := without_initial(street_ws)):
+                        tier, entries = index.match(" ".join(short), fuzzy)  # 'K. Barona iela'
                     if not entries:
                         continue
                     for e in entries:
