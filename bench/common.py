@@ -173,6 +173,18 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def stop_server(proc: subprocess.Popen, log) -> None:
+    """Stop a server subprocess (terminate, then kill after 20 s) and close its log file."""
+    if proc.poll() is None:
+        proc.terminate()
+    try:
+        proc.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+    log.close()
+
+
 class GunicornServer:
     """gunicorn (one gthread worker) serving ``locator:create_app(overrides)`` on a free loopback port.
 
@@ -231,14 +243,7 @@ class GunicornServer:
                 time.sleep(0.1)
 
     def close(self) -> None:
-        if self.proc.poll() is None:
-            self.proc.terminate()
-        try:
-            self.proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-            self.proc.wait()
-        self.log.close()
+        stop_server(self.proc, self.log)
 
     def __enter__(self) -> GunicornServer:
         return self

@@ -47,7 +47,7 @@ import time
 from importlib.metadata import version
 from pathlib import Path
 
-from common import command_version, free_port, log, machine_info, profile_text, save_results
+from common import command_version, free_port, log, machine_info, profile_text, save_results, stop_server
 from sqlalchemy import text
 
 from locator import migrate
@@ -133,14 +133,7 @@ class MakeRunServer:
             time.sleep(0.1)
 
     def close(self) -> None:
-        if self.proc.poll() is None:
-            self.proc.terminate()
-        try:
-            self.proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-            self.proc.wait()
-        self.log.close()
+        stop_server(self.proc, self.log)
 
 
 def run_wrk(base: str, paths: list[str], seconds: float, tmp: Path) -> dict:
