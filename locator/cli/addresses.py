@@ -12,7 +12,7 @@ from pathlib import Path
 import click
 from flask.cli import AppGroup, with_appcontext
 
-from .imports import _bar, ready_engine
+from .imports import one_transaction, progress_bar, ready_engine, refuse_rows
 
 addresses_group = AppGroup("addresses", help="Street addresses: the State Land Service's register (aw_eka.csv).")
 
@@ -41,27 +41,14 @@ def import_addresses(file: Path, encoding, replace, dry_run, quiet) -> None:
 
     session = session_for(ready_engine())
     try:
-        with _bar(file.stat().st_size, f"Importing {file.name}", not quiet and sys.stderr.isatty()) as bar:
+        shown = not quiet and sys.stderr.isatty()
+        with (
+            one_transaction(session, dry_run=dry_run, problems=(FileProblem,)),
+            progress_bar(file.stat().st_size, f"Importing {file.name}", shown) as bar,
+        ):
             counts = import_register(session, file, encoding=encoding, replace=replace, on_bytes=bar.update)
-        if dry_run:
-            session.rollback()
-        else:
-            session.commit()
     except RegisterRejected as exc:
-        session.rollback()
-        for line in exc.reasons:
-            click.echo(line, err=True)
-        raise click.ClickException(
-            f"{len(exc.reasons)} of {exc.read} rows rejected; nothing was written (fix them and import again)"
-        ) from None
-    except FileProblem as exc:
-        session.rollback()
-        raise click.ClickException(str(exc)) from None
-    except BaseException:
-        session.rollback()
-        raise
-    finally:
-        session.close()
+        refuse_rows(exc.reasons, rejected=len(exc.reasons), read=exc.read, advice="fix them and import again")
     click.echo(counts.summary() + (" (dry run: nothing written)" if dry_run else ""))
 
 

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import csv
 import sys
+from contextlib import contextmanager
 from pathlib import Path
+from typing import NoReturn
 
 import click
 from flask import current_app
@@ -141,7 +143,34 @@ def ready_engine():
     return engine
 
 
-def _bar(length: int, label: str, shown: bool):
+@contextmanager
+def one_transaction(session, *, dry_run: bool, problems: tuple[type[Exception], ...] = (FileProblem,)):
+    """What the block writes is committed, or rolled back for a dry run and on any error; a
+    problem of the file (``problems``) becomes the command's one-line error. Closes ``session``."""
+    try:
+        yield
+        if dry_run:
+            session.rollback()
+        else:
+            session.commit()
+    except problems as exc:
+        session.rollback()
+        raise click.ClickException(str(exc)) from None
+    except BaseException:
+        session.rollback()
+        raise
+    finally:
+        session.close()
+
+
+def refuse_rows(reasons, *, rejected: int, read: int, advice: str) -> NoReturn:
+    """Print each rejected row's ``FILE:LINE: reason`` and stop: nothing was written."""
+    for line in reasons:
+        click.echo(line, err=True)
+    raise click.ClickException(f"{rejected} of {read} rows rejected; nothing was written ({advice})") from None
+
+
+def progress_bar(length: int, label: str, shown: bool):
     """A progress bar on standard error, drawn only on a terminal (``shown``)."""
     return click.progressbar(
         length=length, label=label, file=sys.stderr, show_pos=False, show_percent=True, width=30, hidden=not shown
@@ -176,56 +205,44 @@ def run(
     session = session_for(engine)
     show_progress = not quiet and sys.stderr.isatty()
     try:
-        source = _source_info(session, source_name or file.stem, title, licence, attribution, url, illustrative)
-        rules = Rules(
-            default_kind=kind,
-            fee_rules=read_fee_table(fees) if fees else [],
-            clip=clip,
-            geocode=geocoder_from_config(current_app.config),
-        )
-        size = file.stat().st_size
-        with gc_paused():
-            with _bar(size, f"Reading {file.name}", show_progress) as bar:  # by bytes
-                records = records_for(bar.update)
-            if not quiet:
-                for note in getattr(records, "notes", ()):  # what the reader guessed from the header
-                    click.echo(f"{file}: {note}", err=True)
-            rows = getattr(records, "most", None)  # at most this many rows (readers that know)
-            with _bar(rows or 1, f"Importing {file.name}", show_progress and bool(rows)) as bar:
-                report = run_import(
-                    session,
-                    records,
-                    source,
-                    file=str(file),
-                    file_format=fmt,
-                    sha256=sha256_of(file),
-                    rules=rules,
-                    skip_invalid=skip_invalid,
-                    replace_source=replace_source,
-                    merge_duplicates=merge_duplicates,
-                    on_rows=bar.update,
-                )
-                bar.update(bar.length - bar.pos)  # "most" may count lines that were not rows
-        if dry_run:
-            session.rollback()
-        else:
-            session.commit()
+        with one_transaction(session, dry_run=dry_run, problems=(FileProblem, RowRejected, ValueError)):
+            source = _source_info(session, source_name or file.stem, title, licence, attribution, url, illustrative)
+            rules = Rules(
+                default_kind=kind,
+                fee_rules=read_fee_table(fees) if fees else [],
+                clip=clip,
+                geocode=geocoder_from_config(current_app.config),
+            )
+            size = file.stat().st_size
+            with gc_paused():
+                with progress_bar(size, f"Reading {file.name}", show_progress) as bar:  # by bytes
+                    records = records_for(bar.update)
+                if not quiet:
+                    for note in getattr(records, "notes", ()):  # what the reader guessed from the header
+                        click.echo(f"{file}: {note}", err=True)
+                rows = getattr(records, "most", None)  # at most this many rows (readers that know)
+                with progress_bar(rows or 1, f"Importing {file.name}", show_progress and bool(rows)) as bar:
+                    report = run_import(
+                        session,
+                        records,
+                        source,
+                        file=str(file),
+                        file_format=fmt,
+                        sha256=sha256_of(file),
+                        rules=rules,
+                        skip_invalid=skip_invalid,
+                        replace_source=replace_source,
+                        merge_duplicates=merge_duplicates,
+                        on_rows=bar.update,
+                    )
+                    bar.update(bar.length - bar.pos)  # "most" may count lines that were not rows
     except ImportRejected as exc:
-        session.rollback()
-        for line in exc.report.reasons():
-            click.echo(line, err=True)
-        raise click.ClickException(
-            f"{len(exc.report.rejected)} of {exc.report.read} rows rejected; nothing was written "
-            "(fix them, or use --skip-invalid to write the valid rows)"
-        ) from None
-    except (FileProblem, RowRejected, ValueError) as exc:
-        session.rollback()
-        raise click.ClickException(str(exc)) from None
-    except BaseException:
-        session.rollback()
-        raise
-    finally:
-        session.close()
+        refuse_rows(
+            exc.report.reasons(),
+            rejected=len(exc.report.rejected),
+            read=exc.report.read,
+            advice="fix them, or use --skip-invalid to write the valid rows",
+        )
     if report.rejected:
         path = rejects or Path(f"{file.name}.rejected.csv")
         _write_rejects(path, report.rejected)
