@@ -114,6 +114,14 @@ def test_replace_removes_the_addresses_the_file_lacks(db):
     assert set(rows(db)) == {102000001, 105000001}
 
 
+def test_a_dry_run_counts_everything_and_writes_nothing(db, db_url):
+    runner = create_app({"DATABASE_URL": db_url}).test_cli_runner()
+    dry = runner.invoke(args=["addresses", "import", str(VALID), "--dry-run"])
+    assert dry.exit_code == 0, dry.output
+    assert "8 inserted" in dry.output and dry.output.strip().endswith("(dry run: nothing written)")
+    assert runner.invoke(args=["addresses", "count"]).output.strip().startswith("0 addresses")
+
+
 def test_the_command_prints_the_counts_and_the_rejections(db, db_url):
     runner = create_app({"DATABASE_URL": db_url}).test_cli_runner()
     ok = runner.invoke(args=["addresses", "import", str(VALID)])
