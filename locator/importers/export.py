@@ -11,9 +11,9 @@ from typing import IO
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from locator.models import Offer, Place, Source, lat_lon
+from locator.models import Offer, Place, Source
 
-from .rows import UNKNOWN_FEE
+from .rows import UNKNOWN_FEE, stored_place_columns
 
 CSV_COLUMNS = (
     "source_ref",
@@ -32,17 +32,7 @@ PLACES, OFFERS, SOURCES = Place.__table__, Offer.__table__, Source.__table__
 
 def _places(session: Session, source: str | None, kinds: tuple[str, ...]) -> Iterator[dict]:
     stmt = (
-        select(
-            PLACES.c.id,
-            PLACES.c.source_ref,
-            PLACES.c.kind,
-            PLACES.c.name,
-            PLACES.c.brand,
-            PLACES.c.address,
-            PLACES.c.municipality,
-            PLACES.c.opening_hours,
-            *lat_lon(PLACES.c.geom),
-        )
+        select(*stored_place_columns())
         .join(SOURCES, SOURCES.c.id == PLACES.c.source_id)
         .order_by(SOURCES.c.name, PLACES.c.source_ref)
     )

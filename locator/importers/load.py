@@ -21,9 +21,9 @@ from operator import attrgetter
 from sqlalchemy import bindparam, delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
-from locator.models import Offer, Place, Source, lat_lon, utcnow
+from locator.models import Offer, Place, Source, utcnow
 
-from .rows import PlaceRow, RowRejected, SourceInfo
+from .rows import PlaceRow, RowRejected, SourceInfo, stored_place_columns
 from .writers import Writer, analyze, insert_new, writer_for
 
 PLACES = Place.__table__
@@ -102,17 +102,7 @@ def _existing(session: Session, source_id: int) -> dict[str, tuple[int, tuple]]:
     for r in session.execute(q):
         offers.setdefault(r.place_id, []).append((r.service, r.fee_eur, r.condition or "", r.note or ""))
     out = {}
-    q = select(
-        PLACES.c.id,
-        PLACES.c.source_ref,
-        PLACES.c.kind,
-        PLACES.c.name,
-        PLACES.c.brand,
-        PLACES.c.address,
-        PLACES.c.municipality,
-        PLACES.c.opening_hours,
-        *lat_lon(PLACES.c.geom),
-    ).where(PLACES.c.source_id == source_id)
+    q = select(*stored_place_columns()).where(PLACES.c.source_id == source_id)
     for r in session.execute(q):
         state = (
             r.kind,

@@ -11,6 +11,7 @@ from typing import NamedTuple
 
 from locator.domain.fees import InvalidCondition, canonical_condition
 from locator.domain.vocabulary import KINDS, SERVICES
+from locator.models import Place, lat_lon
 
 
 class RowRejected(ValueError):
@@ -116,6 +117,24 @@ def _condition(condition, label: str) -> str | None:
         return canonical_condition(None if condition is None else str(condition))
     except InvalidCondition:
         raise RowRejected(f"{label} {condition!r} is not a condition; expected salary_card=<bank>") from None
+
+
+def stored_place_columns() -> tuple:
+    """A stored place's columns as an import row names them, for the export and for the
+    re-import's comparison (one list: a new column of a place is read back by both): the id, the
+    source's reference, the place's fields and its lat, lon (degrees)."""
+    t = Place.__table__
+    return (
+        t.c.id,
+        t.c.source_ref,
+        t.c.kind,
+        t.c.name,
+        t.c.brand,
+        t.c.address,
+        t.c.municipality,
+        t.c.opening_hours,
+        *lat_lon(t.c.geom),
+    )
 
 
 class PlaceRow(NamedTuple):
